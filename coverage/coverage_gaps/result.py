@@ -1,0 +1,76 @@
+"""The Result: everything downstream (maps, exports, report, notebooks) reads it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+__all__ = ["Result", "Source"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one input came from, for the report's sources section."""
+
+    name: str  # what the layer is, e.g. "Asylum support (Home Office Asy_D11)"
+    file: str  # file name as loaded
+    date: str | None = None  # date of the figures (ISO), if known
+    licence: str = ""
+    attribution: str = ""
+    url: str = ""  # official download page
+
+
+@dataclass
+class Result:
+    """One analysis run.
+
+    Attributes
+    ----------
+    areas
+        GeoDataFrame in EPSG:27700, one row per study area, with every measure
+        (see ``schema``: ``demand``, ``local_providers``, ``nearest_km``,
+        ``access``, ``coverage_share``, ``unmet_demand``), the ``desert`` and
+        ``drought`` flags, ``rank`` (1 = target first) and a plain-English
+        ``reason``.  Sorted by rank.
+    providers
+        GeoDataFrame in EPSG:27700 of every provider considered (inside and
+        outside the study region), in the Providers contract plus
+        ``qualifying`` (bool: counts as supply), ``provider_type`` (display
+        group) and ``area_code`` (area the provider sits in, "" if none).
+    rejects
+        Every rejected input row: ``file, row, column, value, reason``.
+    candidates
+        Partners to train for each target area: ``area_code, provider_id,
+        name, oisc_level, status, distance_km`` (nearest first).
+    settings
+        The analysis settings used (catchment_km, decay, ...), JSON-able.
+    sources
+        One :class:`Source` per input.
+    title, region_name
+        For headings.
+    benchmark
+        The benchmark access (capacity per 1,000 people in demand).
+    generated_on
+        ISO date printed on outputs (from the profile or SOURCE_DATE_EPOCH).
+    synthetic
+        True for the embedded demo: every output then says "synthetic demo data".
+    """
+
+    areas: gpd.GeoDataFrame
+    providers: gpd.GeoDataFrame
+    rejects: pd.DataFrame
+    candidates: pd.DataFrame
+    settings: dict = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)
+    title: str = "Immigration and asylum advice coverage"
+    region_name: str = ""
+    benchmark: float = float("nan")
+    generated_on: str = ""
+    synthetic: bool = False
+
+    @property
+    def targets(self) -> pd.DataFrame:
+        """The ranked target list (areas without geometry), rank 1 first."""
+        return pd.DataFrame(self.areas.drop(columns="geometry")).sort_values("rank").reset_index(drop=True)

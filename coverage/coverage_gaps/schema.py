@@ -1,0 +1,105 @@
+"""The data contracts: one place defines every column name.
+
+Areas, Providers, Demand, Rejects and the Result table use these names; loaders
+produce them and everything downstream reads them.  See ``DESIGN.md``.
+"""
+
+from __future__ import annotations
+
+#: British National Grid, for every distance and area.
+CRS_BNG = "EPSG:27700"
+#: WGS84 longitude/latitude, for display.
+CRS_WGS84 = "EPSG:4326"
+
+# --- Areas -----------------------------------------------------------------
+AREA_CODE = "area_code"
+AREA_NAME = "area_name"
+REGION_CODE = "region_code"
+REGION_NAME = "region_name"
+AREA_COLUMNS = [AREA_CODE, AREA_NAME, "geometry"]
+
+# --- Providers -------------------------------------------------------------
+PROVIDER_ID = "provider_id"
+PROVIDER_NAME = "name"
+OISC_LEVEL = "oisc_level"  # 0 none, 1, 2, 3
+CATEGORIES = "categories"  # ";"-joined subset of CATEGORY_VALUES
+LAA_CONTRACT = "laa_contract"  # bool
+REGULATED = "regulated"  # bool: SRA / CILEx / Bar regulated lawyers
+CAPACITY = "capacity"  # advisers, FTE or matter starts; default 1 per office
+STATUS = "status"  # partner, prospective, trained (or "" when not a partner)
+SOURCE = "source"
+POSTCODE = "postcode"
+LOCATION_PRECISION = "location_precision"  # "exact", "postcode", "district"
+IAAS_GRADE = "iaas_grade"  # Law Society IAAS accreditation: a separate scale
+PROVIDER_COLUMNS = [
+    PROVIDER_ID,
+    PROVIDER_NAME,
+    OISC_LEVEL,
+    CATEGORIES,
+    LAA_CONTRACT,
+    REGULATED,
+    CAPACITY,
+    STATUS,
+    SOURCE,
+    POSTCODE,
+    LOCATION_PRECISION,
+    "geometry",
+]
+CATEGORY_IMMIGRATION = "immigration"
+CATEGORY_ASYLUM = "asylum"
+CATEGORY_VALUES = (CATEGORY_IMMIGRATION, CATEGORY_ASYLUM)
+STATUS_VALUES = ("partner", "prospective", "trained", "")
+OISC_LEVELS = (0, 1, 2, 3)
+
+#: Provider fields that may be published (maps, reports, exports).  Anything
+#: else a user brings (emails, phone numbers, notes) is carried but never shown.
+PUBLIC_PROVIDER_FIELDS = (
+    PROVIDER_ID,
+    PROVIDER_NAME,
+    "provider_type",
+    OISC_LEVEL,
+    CATEGORIES,
+    LAA_CONTRACT,
+    STATUS,
+    AREA_CODE,
+    AREA_NAME,
+    LOCATION_PRECISION,
+)
+
+# --- Demand ----------------------------------------------------------------
+# Demand tables: AREA_CODE plus one numeric column per demand layer; the date
+# of each figure travels in the Loaded.date / Result.sources metadata.
+POPULATION = "population"
+ASYLUM_SUPPORT = "asylum_support"
+
+# --- Rejects ---------------------------------------------------------------
+REJECT_COLUMNS = ["file", "row", "column", "value", "reason"]
+
+# --- Result (one row per area) ---------------------------------------------
+DEMAND = "demand"
+LOCAL_PROVIDERS = "local_providers"
+LOCAL_CAPACITY = "local_capacity"
+LEVEL1_PROVIDERS = "level1_providers"
+PER_10K = "capacity_per_10k_residents"
+PER_1K_DEMAND = "capacity_per_1k_demand"
+NEAREST_KM = "nearest_km"
+ACCESS = "access"  # E2SFCA capacity per 1,000 people in demand
+COVERAGE_SHARE = "coverage_share"
+UNMET_DEMAND = "unmet_demand"
+DESERT = "desert"
+DROUGHT = "drought"
+RANK = "rank"
+REASON = "reason"
+TARGET_COLUMNS = [
+    RANK,
+    AREA_CODE,
+    AREA_NAME,
+    DEMAND,
+    LOCAL_PROVIDERS,
+    NEAREST_KM,
+    ACCESS,
+    UNMET_DEMAND,
+    DESERT,
+    DROUGHT,
+    REASON,
+]
