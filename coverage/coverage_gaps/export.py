@@ -1,0 +1,218 @@
+"""Exports for planners: CSV, XLSX and GeoPackage, safe and reproducible.
+
+* Cells that begin with ``= + - @`` (or tab / carriage return) are neutralised
+  with a leading apostrophe so a spreadsheet never runs them as formulas.
+* Only allow-listed fields are written: private columns a user brought
+  (emails, phone numbers, notes) never leave the Result.
+* The same Result gives byte-identical files (fixed timestamps inside XLSX and
+  GeoPackage).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .schema import CRS_BNG, PUBLIC_PROVIDER_FIELDS, TARGET_COLUMNS
+
+__all__ = [
+    "neutralise",
+    "target_table",
+    "public_providers",
+    "write_csv",
+    "write_xlsx",
+    "write_gpkg",
+    "write_exports",
+]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+#: Extra measure columns that follow TARGET_COLUMNS in the target list.
+EXTRA_COLUMNS = [
+    "region_code",
+    "population",
+    "demand_per_10k",
+    "local_capacity",
+    "level1_providers",
+    "capacity_per_10k_residents",
+    "capacity_per_1k_demand",
+    "nearest_level1_km",
+    "nearest_level2_km",
+    "nearest_level3_km",
+    "coverage_share",
+    "candidates",
+]
+
+_NUMBER_FORMATS = {
+    "demand": "#,##0",
+    "population": "#,##0",
+    "unmet_demand": "#,##0",
+    "nearest_km": "0.0",
+    "access": "0.00",
+    "coverage_share": "0%",
+    "demand_per_10k": "0.0",
+}
+
+
+def neutralise(value):
+    """Prefix text that a spreadsheet would read as a formula with ``'``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise)
+    return out
+
+
+def target_table(result, *, top: int | None = None, region: str | None = None) -> pd.DataFrame:
+    """The ranked target list: the contract columns first, then the other measures.
+
+    Parameters
+    ----------
+    result
+        A :class:`~coverage_gaps.result.Result`.
+    top
+        Keep the first ``top`` ranks only.
+    region
+        Keep areas whose ``region_code`` equals this code.
+    """
+    table = result.targets
+    if region:
+        table = table[table.get("region_code", pd.Series("", index=table.index)) == region]
+    table = table[table["rank"].notna()]
+    if top:
+        table = table.head(top)
+    if len(result.candidates):
+        names = result.candidates.groupby("area_code")["name"].agg(lambda s: "; ".join(s))
+        table = table.assign(candidates=table["area_code"].map(names).fillna(""))
+    else:
+        table = table.assign(candidates="")
+    columns = TARGET_COLUMNS + [c for c in EXTRA_COLUMNS if c in table.columns]
+    return table[columns].reset_index(drop=True)
+
+
+def public_providers(result) -> pd.DataFrame:
+    """Providers with allow-listed fields only (WGS84 lon/lat rounded to 4 dp)."""
+    prov = result.providers
+    keep = [c for c in PUBLIC_PROVIDER_FIELDS if c in prov.columns]
+    pts = prov.geometry.to_crs("EPSG:4326")
+    return pd.DataFrame(prov[keep]).assign(lon=np.round(pts.x, 4), lat=np.round(pts.y, 4))
+
+
+def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
+    """UTF-8 CSV with formula-like cells neutralised and LF line endings."""
+    path = Path(path)
+    _neutralise_frame(table).to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format="%.6g")
+    return path
+
+
+def _fixed_zip(data: bytes, when: tuple[int, int, int]) -> bytes:
+    """Rewrite a zip (an XLSX) with fixed entry timestamps and order."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(*when, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return buf.getvalue()
+
+
+def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, *, generated_on: str = "2000-01-01") -> Path:
+    """XLSX with a frozen header, filters, number formats and fixed metadata.
+
+    Parameters
+    ----------
+    sheets
+        Sheet name to table, in the order they appear.
+    generated_on
+        ISO date stored as the workbook's created/modified time, so the same
+        inputs give the same bytes.
+    """
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    when = datetime.fromisoformat(generated_on[:10])
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, table in sheets.items():
+        ws = wb.create_sheet(title=name[:31])
+        table = _neutralise_frame(table)
+        ws.append([str(c) for c in table.columns])
+        for row in table.itertuples(index=False):
+            ws.append([None if (isinstance(v, float) and not np.isfinite(v)) or v is pd.NA else
+                       (bool(v) if isinstance(v, np.bool_) else v.item() if isinstance(v, np.generic) else v)
+                       for v in row])
+        ws.freeze_panes = "A2"
+        if len(table.columns):
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table) + 1}"
+        for i, col in enumerate(table.columns, start=1):
+            letter = get_column_letter(i)
+            width = max([len(str(col))] + [len(str(v)) for v in table[col].head(200)])
+            ws.column_dimensions[letter].width = min(max(10, width + 2), 80)
+            fmt = _NUMBER_FORMATS.get(str(col))
+            if fmt:
+                for cell in ws[letter][1:]:
+                    cell.number_format = fmt
+    wb.properties.created = when
+    wb.properties.modified = when
+    wb.properties.creator = "coverage-gaps"
+    buf = io.BytesIO()
+    wb.save(buf)
+    path = Path(path)
+    path.write_bytes(_fixed_zip(buf.getvalue(), (when.year, when.month, when.day)))
+    return path
+
+
+def write_gpkg(result, path: str | Path, *, generated_on: str = "2000-01-01") -> Path:
+    """GeoPackage with an ``areas`` layer (all measures) and a public ``providers`` layer."""
+    import pyogrio
+
+    path = Path(path)
+    if path.exists():
+        path.unlink()
+    areas = result.areas.copy()
+    if "candidates" not in areas.columns:
+        areas = areas.merge(target_table(result)[["area_code", "candidates"]], on="area_code", how="left")
+    areas = areas.to_crs(CRS_BNG)
+    for col in areas.columns:
+        if col != "geometry" and (areas[col].dtype == object or pd.api.types.is_string_dtype(areas[col])):
+            areas[col] = areas[col].astype(str).map(neutralise)
+    if "rank" in areas.columns:
+        areas["rank"] = areas["rank"].astype("float64")
+    providers = result.providers[[c for c in PUBLIC_PROVIDER_FIELDS if c in result.providers.columns] + ["geometry"]]
+    stamp = f"{generated_on[:10]}T00:00:00Z"
+    with pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp}):
+        areas.to_file(path, layer="areas", driver="GPKG", engine="pyogrio")
+        providers.to_file(path, layer="providers", driver="GPKG", engine="pyogrio", mode="a")
+    return path
+
+
+def write_exports(result, out_dir: str | Path) -> dict[str, Path]:
+    """Write ``targets.csv``, ``targets.xlsx``, ``areas.gpkg`` and ``rejects.csv``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    targets = target_table(result)
+    day = result.generated_on or "2000-01-01"
+    files = {
+        "targets.csv": write_csv(targets, out / "targets.csv"),
+        "targets.xlsx": write_xlsx(
+            {"targets": targets, "candidates": result.candidates, "rejects": result.rejects},
+            out / "targets.xlsx",
+            generated_on=day,
+        ),
+        "areas.gpkg": write_gpkg(result, out / "areas.gpkg", generated_on=day),
+        "rejects.csv": write_csv(result.rejects, out / "rejects.csv"),
+    }
+    return files

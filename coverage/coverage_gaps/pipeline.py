@@ -1,0 +1,291 @@
+"""The main job: profile -> inputs -> measures -> gaps -> Result.
+
+``run_profile`` reads like the recipe it is: load and validate every input,
+compute the measures over all areas (supply outside the study region counts),
+then keep the study region, rank it, explain each rank and find partners to
+train.  The CLI, notebooks and scenarios all call these functions.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from . import gaps, measures
+from ._validate import Loaded
+from .config import Profile, load_profile
+from .result import Result, Source
+from .schema import (
+    AREA_CODE,
+    CAPACITY,
+    CRS_BNG,
+    DEMAND,
+    LAA_CONTRACT,
+    OISC_LEVEL,
+    REGION_CODE,
+    REGULATED,
+    REJECT_COLUMNS,
+    STATUS,
+)
+from .sources import describe_source
+
+__all__ = ["Inputs", "load_inputs", "analyse", "run_profile", "generated_on"]
+
+
+@dataclass
+class Inputs:
+    """Every validated input of a profile, by name, in profile order."""
+
+    areas: Loaded
+    demand: dict[str, Loaded]
+    providers: dict[str, Loaded]
+    subareas: Loaded | None = None
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def loaded(self) -> dict[str, Loaded]:
+        """All inputs by name (areas, subareas, demand layers, provider files)."""
+        out = {"areas": self.areas}
+        if self.subareas is not None:
+            out["subareas"] = self.subareas
+        out.update({f"demand:{k}": v for k, v in self.demand.items()})
+        out.update({f"providers:{k}": v for k, v in self.providers.items()})
+        return out
+
+    @property
+    def rejects(self) -> pd.DataFrame:
+        frames = [v.rejects for v in self.loaded.values() if len(v.rejects)]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=REJECT_COLUMNS)
+
+    def provider_table(self) -> gpd.GeoDataFrame:
+        """All provider files stacked into one GeoDataFrame (EPSG:27700)."""
+        frames = [v.table for v in self.providers.values() if len(v.table)]
+        if not frames:
+            return gpd.GeoDataFrame({c: [] for c in ("provider_id", "name")}, geometry=[], crs=CRS_BNG)
+        return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=CRS_BNG)
+
+
+def generated_on(profile: Profile | None = None) -> str:
+    """The date printed on outputs: the profile's, else SOURCE_DATE_EPOCH, else today (UTC)."""
+    if profile is not None and profile.meta.get("generated_on"):
+        return str(profile.meta["generated_on"])[:10]
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch else datetime.now(tz=timezone.utc)
+    return when.date().isoformat()
+
+
+def _geocoder(profile: Profile):
+    from .geocode import PostcodeLookup, PostcodesIO
+
+    spec = profile.inputs
+    postcodes = spec.get("postcodes", {}).get("path")
+    districts = spec.get("postcode_districts", {}).get("path")
+    online_spec = spec.get("geocoder", {})
+    online = None
+    if online_spec.get("online"):
+        kwargs = {k: online_spec[k] for k in ("base_url", "cache_dir") if k in online_spec}
+        online = PostcodesIO(**kwargs)
+    if postcodes is None and districts is None and online is None:
+        return None
+    lookup = PostcodeLookup.from_files(postcodes=postcodes, districts=districts)
+    if online is not None:
+        lookup.online = online
+    return lookup
+
+
+def load_inputs(profile: Profile) -> Inputs:
+    """Load and validate every input a profile names.
+
+    Returns
+    -------
+    Inputs
+        Each input's validated table, rejects and counts.
+    """
+    from . import io
+
+    spec = profile.inputs
+    synthetic = bool(profile.meta.get("synthetic", False))
+    overrides = profile.sources
+    sources: list[Source] = []
+
+    def note(kind: str, name: str, loaded: Loaded | None, path) -> None:
+        sources.append(describe_source(kind, file=Path(path).name, date=getattr(loaded, "date", None),
+                                      overrides=overrides.get(name), synthetic=synthetic))
+
+    a = spec["areas"]
+    lookup = spec.get("region_lookup")
+    region_lookup = None
+    if lookup:
+        region_lookup = io.load_region_lookup(
+            lookup["path"], **{k: v for k, v in lookup.items() if k != "path"}
+        )
+    areas = io.load_areas(a["path"], region_lookup=region_lookup,
+                          **{k: v for k, v in a.items() if k != "path"})
+    note("areas", "areas", areas, a["path"])
+    if lookup:
+        note("region_lookup", "region_lookup", None, lookup["path"])
+    codes = set(areas.table[AREA_CODE])
+
+    subareas = None
+    if "subareas" in spec:
+        s = spec["subareas"]
+        subareas = io.load_areas(s["path"], **{k: v for k, v in s.items() if k in ("code_column", "name_column", "layer")})
+        note("subareas", "subareas", subareas, s["path"])
+
+    demand: dict[str, Loaded] = {}
+    for d in spec.get("demand", []):
+        options = {k: v for k, v in d.items() if k not in ("name", "format", "path")}
+        if d["format"] == "asy_d11":
+            loaded = io.load_asy_d11(d["path"], area_codes=codes, column=d["name"], **options)
+        elif d["format"] == "nomis":
+            loaded = io.load_population(d["path"], area_codes=codes, column=d["name"], **options)
+        else:
+            loaded = io.load_demand_table(d["path"], area_codes=codes, **options)
+        demand[d["name"]] = loaded
+        note(d["format"], d["name"], loaded, d["path"])
+
+    geocoder = _geocoder(profile)
+    providers: dict[str, Loaded] = {}
+    for i, p in enumerate(spec.get("providers", []), start=1):
+        name = p.get("name") or Path(p["path"]).stem
+        if p["format"] == "laa_directory":
+            loaded = io.load_laa_offices(p["path"], geocoder=geocoder, areas=areas.table,
+                                         **({"categories": tuple(p["categories"])} if "categories" in p else {}))
+        else:
+            loaded = io.load_partners(p["path"], geocoder=geocoder, areas=areas.table,
+                                      **{k: v for k, v in p.items() if k in ("sheet", "columns")})
+        providers[name] = loaded
+        note(p["format"], name, loaded, p["path"])
+    for kind in ("postcodes", "postcode_districts"):
+        if kind in spec:
+            note(kind, kind, None, spec[kind]["path"])
+    return Inputs(areas=areas, demand=demand, providers=providers, subareas=subareas, sources=sources)
+
+
+def _provider_type(providers: pd.DataFrame, qualifying: pd.Series) -> pd.Series:
+    level = pd.to_numeric(providers[OISC_LEVEL], errors="coerce").fillna(0)
+    laa = providers[LAA_CONTRACT].fillna(False).astype(bool)
+    kind = np.select(
+        [laa, providers[REGULATED].fillna(False).astype(bool) | (level >= 2),
+         providers[STATUS].fillna("").eq("prospective"), level == 1],
+        ["LAA office", "OISC Level 2+", "Prospective partner", "OISC Level 1"],
+        default="Not accredited",
+    )
+    return pd.Series(kind, index=providers.index)
+
+
+def _area_table(inputs: Inputs, demand_column: str, population_column: str | None) -> gpd.GeoDataFrame:
+    areas = inputs.areas.table.copy()
+    for name, loaded in inputs.demand.items():
+        values = loaded.table.set_index(AREA_CODE)
+        for col in values.columns:
+            areas[col] = areas[AREA_CODE].map(values[col])
+    if demand_column not in areas.columns:
+        raise KeyError(f"demand column {demand_column!r} is not among the demand layers: {list(inputs.demand)}")
+    # Asy_D11 lists only areas with people on support: an absent area has none.
+    areas[DEMAND] = areas[demand_column].fillna(0.0).astype(float)
+    if population_column and population_column in areas.columns:
+        pop = areas[population_column].astype(float)
+        areas["demand_per_10k"] = np.where(pop > 0, areas[DEMAND] / pop * 10_000, np.nan)
+    return areas
+
+
+def analyse(inputs: Inputs, settings: dict, *, regions=(), title: str = "", region_name: str = "",
+            generated: str = "", synthetic: bool = False) -> Result:
+    """Compute every measure, flag, rank and reason for the study region.
+
+    Parameters
+    ----------
+    inputs
+        From :func:`load_inputs` (or built by hand, e.g. by scenarios).
+    settings
+        The ``[analysis]`` settings (see :data:`coverage_gaps.config.DEFAULT_ANALYSIS`).
+    regions
+        Region codes that make the study region; empty means every area.
+    """
+    s = settings
+    population = s.get("population") if s.get("population") in {c for l in inputs.demand.values() for c in l.table.columns} else None
+    areas = _area_table(inputs, s["demand"], population)
+    providers = inputs.provider_table()
+    qualifying = measures.is_qualifying(providers, rule=s["rule"])
+    providers = providers.assign(qualifying=qualifying.to_numpy(), provider_type=_provider_type(providers, qualifying).to_numpy())
+    within = gpd.sjoin(providers[["geometry"]], areas[[AREA_CODE, "geometry"]], how="left", predicate="within")
+    within = within[~within.index.duplicated(keep="first")]
+    providers[AREA_CODE] = within[AREA_CODE].fillna("").to_numpy()
+    providers["area_name"] = providers[AREA_CODE].map(areas.set_index(AREA_CODE)["area_name"]).fillna("")
+
+    value_columns = [DEMAND] + ([population] if population else [])
+    sub = inputs.subareas.table if (inputs.subareas is not None and s.get("subareas", True)) else None
+    parent = None
+    if sub is not None:
+        parent = next((c for c in sub.columns if c.upper() in {"LAD_CODE", "PARENT_CODE"}), None)
+    points = measures.demand_points(areas, areas[[AREA_CODE] + value_columns], columns=value_columns,
+                                    subareas=sub, parent_column=parent)
+    m = measures.area_measures(
+        areas, providers, points, demand_column=DEMAND, population_column=population,
+        catchment_km=float(s["catchment_km"]), decay=s["decay"],
+        decay_table=s.get("decay_table") or None, rule=s["rule"],
+    )
+    areas = areas.join(m, on=AREA_CODE)
+    benchmark = measures.benchmark_access(
+        total_capacity=float(providers.loc[qualifying.to_numpy(), CAPACITY].sum()),
+        total_demand=float(areas[DEMAND].sum()),
+        standard_people_per_adviser=float(s.get("people_per_adviser") or 0) or None,
+    ) if not isinstance(s.get("benchmark"), (int, float)) else float(s["benchmark"])
+    areas["unmet_demand"] = measures.unmet_demand(areas[DEMAND], areas["access"], benchmark)
+    desert, drought = measures.flags(areas, benchmark=benchmark, catchment_km=float(s["catchment_km"]),
+                                     drought_share=float(s["drought_share"]))
+    areas["desert"], areas["drought"] = desert, drought
+
+    if regions:
+        areas = areas[areas.get(REGION_CODE, pd.Series("", index=areas.index)).isin(list(regions))]
+    areas = areas.copy()
+    areas["rank"] = gaps.rank_areas(areas, by=s["rank_by"], min_demand=float(s["min_demand"]))
+    label = "across all areas in the data" if s.get("benchmark", "all") == "all" and not s.get("people_per_adviser") else "benchmark"
+    areas["reason"] = [
+        gaps.explain(row, benchmark=benchmark, benchmark_label=label, demand_column=s["demand"],
+                     catchment_km=float(s["catchment_km"]))
+        for _, row in areas.iterrows()
+    ]
+    areas = areas.sort_values(["rank", AREA_CODE], na_position="last", kind="mergesort").reset_index(drop=True)
+    top = areas[areas["rank"].notna() & (areas["rank"] <= int(s["top"]))]
+    candidates = gaps.find_candidates(top, providers, within_km=float(s["candidate_km"]))
+    return Result(
+        areas=gpd.GeoDataFrame(areas, geometry="geometry", crs=CRS_BNG),
+        providers=providers,
+        rejects=inputs.rejects,
+        candidates=candidates,
+        settings=dict(s),
+        sources=list(inputs.sources),
+        title=title,
+        region_name=region_name,
+        benchmark=float(benchmark),
+        generated_on=generated,
+        synthetic=synthetic,
+    )
+
+
+def run_profile(profile: Profile | str | Path, *, data_dir=None, overrides: dict | None = None,
+                inputs: Inputs | None = None) -> Result:
+    """Load a profile's inputs and analyse them (the whole main job)."""
+    if not isinstance(profile, Profile):
+        profile = load_profile(profile, data_dir=data_dir, overrides=overrides)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # rejects are reported in the Result, not as warnings
+        inputs = inputs or load_inputs(profile)
+    return analyse(
+        inputs,
+        profile.analysis,
+        regions=profile.regions,
+        title=profile.title,
+        region_name=profile.meta.get("region_name", ""),
+        generated=generated_on(profile),
+        synthetic=bool(profile.meta.get("synthetic", False)),
+    )

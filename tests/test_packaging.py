@@ -1,0 +1,49 @@
+"""pyproject.toml and environment.yml declare the same packages, with the same lower bounds."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+from conftest import ROOT
+
+
+def _name_and_bound(spec: str) -> tuple[str, str]:
+    m = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*(>=\s*[\w.]+)?", spec)
+    return m.group(1).lower().replace("_", "-"), (m.group(2) or "").replace(" ", "")
+
+
+def _pyproject() -> dict[str, str]:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    project = data["project"]
+    specs = list(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        specs.extend(extra)
+    return dict(_name_and_bound(s) for s in specs)
+
+
+def _environment() -> dict[str, str]:
+    out = {}
+    for line in (ROOT / "environment.yml").read_text().splitlines():
+        m = re.match(r"^\s*-\s+([A-Za-z][^\s#]*)\s*$", line)
+        if m and m.group(1) not in {"pip", "nodejs"} and not m.group(1).startswith("python"):
+            name, bound = _name_and_bound(m.group(1))
+            out[name] = bound
+    return out
+
+
+def test_environment_yml_lists_every_pyproject_dependency_with_the_same_bound():
+    assert _environment() == _pyproject()
+
+
+def test_extras_cover_tests_and_notebooks():
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert {"test", "notebooks"} <= set(extras)
+    assert any(s.startswith("nbval") for s in extras["test"])
+    assert any(s.startswith("jupyterlab") for s in extras["notebooks"])
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert "make test" in readme and "make demo" in readme
