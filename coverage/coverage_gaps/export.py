@@ -193,9 +193,13 @@ def write_gpkg(result, path: str | Path, *, generated_on: str = "2000-01-01") ->
         areas["rank"] = areas["rank"].astype("float64")
     providers = result.providers[[c for c in PUBLIC_PROVIDER_FIELDS if c in result.providers.columns] + ["geometry"]]
     stamp = f"{generated_on[:10]}T00:00:00Z"
-    with pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp}):
+    before = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})  # fixed timestamps: same bytes each run
+    try:
         areas.to_file(path, layer="areas", driver="GPKG", engine="pyogrio")
         providers.to_file(path, layer="providers", driver="GPKG", engine="pyogrio", mode="a")
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
     return path
 
 

@@ -1,0 +1,89 @@
+"""Exports: formula cells neutralised, private fields left out, same input -> same bytes."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+from openpyxl import load_workbook
+from shapely.geometry import Point, box
+
+from coverage_gaps.export import neutralise, public_providers, target_table, write_exports
+from coverage_gaps.result import Result
+
+
+def _result() -> Result:
+    areas = gpd.GeoDataFrame(
+        {
+            "area_code": ["A", "B"],
+            "area_name": ["=HYPERLINK(\"http://x\")", "Bton"],
+            "region_code": ["R1", "R1"],
+            "demand": [120.0, 30.0],
+            "local_providers": [0, 2],
+            "nearest_km": [41.0, 1.5],
+            "access": [0.0, 3.2],
+            "unmet_demand": [120.0, 0.0],
+            "desert": [True, False],
+            "drought": [True, False],
+            "rank": pd.array([1, 2], dtype="Int64"),
+            "reason": ["+ first", "-second"],
+            "coverage_share": [0.0, 1.0],
+        },
+        geometry=[box(0, 0, 1000, 1000), box(1000, 0, 2000, 1000)],
+        crs="EPSG:27700",
+    )
+    providers = gpd.GeoDataFrame(
+        {
+            "provider_id": ["p1"], "name": ["@mention"], "oisc_level": [1], "categories": ["asylum"],
+            "laa_contract": [False], "status": ["partner"], "area_code": ["B"], "area_name": ["Bton"],
+            "location_precision": ["exact"], "contact_email": ["secret@example.org"], "notes": ["private note"],
+        },
+        geometry=[Point(1500, 500)], crs="EPSG:27700",
+    )
+    candidates = pd.DataFrame({"area_code": ["A"], "provider_id": ["p1"], "name": ["@mention"], "oisc_level": [1],
+                               "status": ["partner"], "categories": ["asylum"], "distance_km": [0.5]})
+    rejects = pd.DataFrame({"file": ["x.csv"], "row": [3], "column": ["postcode"], "value": ["=cmd"],
+                            "reason": ["malformed postcode"]})
+    return Result(areas=areas, providers=providers, rejects=rejects, candidates=candidates,
+                  generated_on="2026-01-02")
+
+
+def test_neutralise_prefixes_formula_starts_only():
+    assert [neutralise(v) for v in ["=1+1", "+44", "-3", "@x", "\tx", "ok", 5]] == [
+        "'=1+1", "'+44", "'-3", "'@x", "'\tx", "ok", 5]
+
+
+def test_target_table_has_contract_columns_and_candidates():
+    table = target_table(_result())
+    assert list(table.columns[:11]) == ["rank", "area_code", "area_name", "demand", "local_providers",
+                                        "nearest_km", "access", "unmet_demand", "desert", "drought", "reason"]
+    assert table.loc[0, "candidates"] == "@mention"
+
+
+def test_exports_neutralise_cells_and_are_byte_identical(tmp_path):
+    first = write_exports(_result(), tmp_path / "a")
+    second = write_exports(_result(), tmp_path / "b")
+    for name in ["targets.csv", "targets.xlsx", "areas.gpkg", "rejects.csv"]:
+        assert first[name].read_bytes() == second[name].read_bytes(), name
+    csv = (tmp_path / "a" / "targets.csv").read_text()
+    assert "'=HYPERLINK" in csv and "'+ first" in csv and "'-second" in csv
+    assert "'=cmd" in (tmp_path / "a" / "rejects.csv").read_text()
+    wb = load_workbook(tmp_path / "a" / "targets.xlsx")
+    ws = wb["targets"]
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:N3"  # 11 contract columns + region_code, coverage_share, candidates
+    assert ws["G1"].value == "access" and ws["G2"].number_format == "0.00"
+    assert ws["C2"].value == "'=HYPERLINK(\"http://x\")" and ws["C2"].data_type == "s"
+    assert set(wb.sheetnames) == {"targets", "candidates", "rejects"}
+    layer = gpd.read_file(tmp_path / "a" / "areas.gpkg", layer="areas")
+    assert len(layer) == 2 and layer.crs.to_epsg() == 27700
+
+
+def test_private_provider_fields_never_exported(tmp_path):
+    write_exports(_result(), tmp_path)
+    pub = public_providers(_result())
+    assert "contact_email" not in pub.columns and "notes" not in pub.columns
+    providers = gpd.read_file(tmp_path / "areas.gpkg", layer="providers")
+    assert "contact_email" not in providers.columns and "notes" not in providers.columns
+    for f in tmp_path.iterdir():
+        data = f.read_bytes()
+        assert b"secret@example.org" not in data and b"private note" not in data, f.name
