@@ -24,9 +24,10 @@ def _pyproject() -> dict[str, str]:
 
 def _environment() -> dict[str, str]:
     out = {}
-    for line in (ROOT / "environment.yml").read_text().splitlines():
+    text = (ROOT / "environment.yml").read_text()
+    for line in text[text.index("dependencies:"):].splitlines():
         m = re.match(r"^\s*-\s+([A-Za-z][^\s#]*)\s*$", line)
-        if m and m.group(1) not in {"pip", "nodejs"} and not m.group(1).startswith("python"):
+        if m and m.group(1) not in {"pip", "pip:", "nodejs"} and not m.group(1).startswith("python"):
             name, bound = _name_and_bound(m.group(1))
             out[name] = bound
     return out
