@@ -80,3 +80,12 @@ def test_missing_profile_and_bad_toml(tmp_path):
     bad.write_text("[analysis\n")
     with pytest.raises(ProfileError, match="not valid TOML"):
         load_profile(bad)
+
+
+def test_with_settings_copies_and_checks(tmp_path):
+    path = _write(tmp_path, '[inputs.areas]\npath = "areas.geojson"\n')
+    profile = load_profile(path)
+    changed = profile.with_settings(catchment_km=15, decay="step")
+    assert changed.analysis["catchment_km"] == 15 and profile.analysis["catchment_km"] == 30.0
+    with pytest.raises(ProfileError, match=r"\[analysis\] unknown key 'catchment'; did you mean 'catchment_km'\?"):
+        profile.with_settings(catchment=15)

@@ -143,6 +143,15 @@ class Profile:
     def title(self) -> str:
         return self.meta.get("title", "Immigration and asylum advice coverage")
 
+    def with_settings(self, **settings) -> "Profile":
+        """A copy with some ``[analysis]`` settings replaced (checked like ``--set``)."""
+        problems: list[str] = []
+        _check_table("analysis", settings, problems)
+        if problems:
+            raise ProfileError(self.path, problems)
+        return Profile(path=self.path, meta=dict(self.meta), inputs=self.inputs,
+                       analysis={**self.analysis, **settings}, sources=self.sources)
+
     @property
     def regions(self) -> list[str]:
         region = self.meta.get("region", [])

@@ -48,6 +48,8 @@ class Inputs:
     providers: dict[str, Loaded]
     subareas: Loaded | None = None
     sources: list[Source] = field(default_factory=list)
+    #: parent_column / weight_column for spreading demand over the sub-areas
+    subarea_options: dict = field(default_factory=dict)
 
     @property
     def loaded(self) -> dict[str, Loaded]:
@@ -166,7 +168,9 @@ def load_inputs(profile: Profile) -> Inputs:
     for kind in ("postcodes", "postcode_districts"):
         if kind in spec:
             note(kind, kind, None, spec[kind]["path"])
-    return Inputs(areas=areas, demand=demand, providers=providers, subareas=subareas, sources=sources)
+    sub_options = {k: spec["subareas"][k] for k in ("parent_column", "weight_column") if k in spec.get("subareas", {})}
+    return Inputs(areas=areas, demand=demand, providers=providers, subareas=subareas, sources=sources,
+                  subarea_options=sub_options)
 
 
 def _provider_type(providers: pd.DataFrame, qualifying: pd.Series) -> pd.Series:
@@ -223,11 +227,8 @@ def analyse(inputs: Inputs, settings: dict, *, regions=(), title: str = "", regi
 
     value_columns = [DEMAND] + ([population] if population else [])
     sub = inputs.subareas.table if (inputs.subareas is not None and s.get("subareas", True)) else None
-    parent = None
-    if sub is not None:
-        parent = next((c for c in sub.columns if c.upper() in {"LAD_CODE", "PARENT_CODE"}), None)
     points = measures.demand_points(areas, areas[[AREA_CODE] + value_columns], columns=value_columns,
-                                    subareas=sub, parent_column=parent)
+                                    subareas=sub, **(inputs.subarea_options if sub is not None else {}))
     m = measures.area_measures(
         areas, providers, points, demand_column=DEMAND, population_column=population,
         catchment_km=float(s["catchment_km"]), decay=s["decay"],
@@ -277,6 +278,8 @@ def run_profile(profile: Profile | str | Path, *, data_dir=None, overrides: dict
     """Load a profile's inputs and analyse them (the whole main job)."""
     if not isinstance(profile, Profile):
         profile = load_profile(profile, data_dir=data_dir, overrides=overrides)
+    elif overrides:
+        profile = profile.with_settings(**overrides)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # rejects are reported in the Result, not as warnings
         inputs = inputs or load_inputs(profile)

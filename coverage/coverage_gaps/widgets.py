@@ -1,0 +1,110 @@
+"""Interactive explorer for JupyterLab: change a setting, see the map and table change.
+
+Used by ``notebooks/01-explore-coverage.ipynb``; needs the ``notebooks`` extra
+(ipywidgets).  All logic stays in the library: the widgets only call
+:func:`coverage_gaps.pipeline.run_profile` with the inputs loaded once.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .config import Profile
+from .gaps import RANK_MEASURES
+from .measures import RULES
+from .pipeline import Inputs, run_profile
+from .result import Result
+
+__all__ = ["explorer", "area_details"]
+
+MAP_MEASURES = ("unmet_demand", "access", "demand_per_10k", "nearest_km")
+
+
+def area_details(result: Result, area_code: str) -> dict[str, pd.DataFrame]:
+    """Everything known about one area: measures, providers inside it, candidates to train.
+
+    Parameters
+    ----------
+    result
+        A Result.
+    area_code
+        An ONS code present in ``result.areas``.
+
+    Returns
+    -------
+    dict
+        ``measures`` (one column, a row per measure), ``providers`` (public
+        fields of providers inside the area) and ``candidates``.
+    """
+    from .export import public_providers
+
+    areas = result.targets.set_index("area_code")
+    if area_code not in areas.index:
+        raise KeyError(f"area {area_code!r} is not in this result; try one of {', '.join(areas.index[:5])} ...")
+    providers = public_providers(result)
+    return {
+        "measures": areas.loc[[area_code]].T.rename(columns={area_code: "value"}),
+        "providers": providers[providers.get("area_code", "") == area_code].reset_index(drop=True),
+        "candidates": result.candidates[result.candidates["area_code"] == area_code].reset_index(drop=True),
+    }
+
+
+def explorer(profile: Profile, inputs: Inputs, *, top: int = 10):
+    """A widget: catchment, decay, supply rule, ranking and map measure controls above a map and table.
+
+    Parameters
+    ----------
+    profile
+        The loaded profile (its settings are the starting values).
+    inputs
+        Inputs loaded once with :func:`coverage_gaps.pipeline.load_inputs`.
+    top
+        Rows of the ranked table to show.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        Display it in a notebook cell; ``.result`` holds the latest Result.
+    """
+    import ipywidgets as w
+    from IPython.display import HTML, display
+
+    from .maps import coverage_map
+
+    s = profile.analysis
+    catchment = w.FloatSlider(value=float(s["catchment_km"]), min=5, max=80, step=5, description="Catchment km")
+    decay = w.Dropdown(options=["gaussian", "step"], value=s["decay"] if s["decay"] != "table" else "gaussian",
+                       description="Decay")
+    rule = w.Dropdown(options=list(RULES), value=s["rule"], description="Supply rule")
+    rank_by = w.Dropdown(options=list(RANK_MEASURES), value=s["rank_by"], description="Rank by")
+    measure = w.Dropdown(options=list(MAP_MEASURES), value="unmet_demand", description="Map shows")
+    area = w.Dropdown(options=[], description="Drill into")
+    map_out, table_out, area_out = w.Output(), w.Output(), w.Output()
+    box = w.VBox([w.HBox([catchment, decay, rule]), w.HBox([rank_by, measure, area]), map_out, table_out, area_out])
+
+    def show_area(_=None) -> None:
+        area_out.clear_output()
+        if area.value:
+            with area_out:
+                for name, table in area_details(box.result, area.value).items():
+                    display(HTML(f"<h4>{name}</h4>"), table)
+
+    def update(_=None) -> None:
+        box.result = run_profile(profile, inputs=inputs, overrides={
+            "catchment_km": float(catchment.value), "decay": decay.value, "rule": rule.value, "rank_by": rank_by.value})
+        map_out.clear_output(wait=True)
+        table_out.clear_output(wait=True)
+        with map_out:
+            display(coverage_map(box.result, measure=measure.value))
+        with table_out:
+            display(box.result.targets.head(top)[["rank", "area_code", "area_name", "demand", "access",
+                                                  "unmet_demand", "desert", "drought", "reason"]])
+        codes = box.result.targets["area_code"].tolist()
+        area.options = [("", "")] + list(zip(box.result.targets["area_name"], codes))
+        show_area()
+
+    for control in (catchment, decay, rule, rank_by, measure):
+        control.observe(update, names="value")
+    area.observe(show_area, names="value")
+    update()
+    return box
