@@ -1,0 +1,23 @@
+"""Loaders: read user files, validate them and return :class:`~coverage_gaps._validate.Loaded`.
+
+Every loader returns the validated table in the project's data contract
+(:mod:`coverage_gaps.schema`), a rejects table and row counts that reconcile.
+"""
+
+from ._read import match_column, read_table
+from .areas import load_areas, load_region_lookup
+from .demand import load_asy_d11, load_demand_table, load_population
+from .providers import PARTNER_COLUMNS, load_laa_offices, load_partners
+
+__all__ = [
+    "read_table",
+    "match_column",
+    "load_areas",
+    "load_region_lookup",
+    "load_asy_d11",
+    "load_population",
+    "load_demand_table",
+    "load_partners",
+    "load_laa_offices",
+    "PARTNER_COLUMNS",
+]

@@ -1,0 +1,375 @@
+"""Shared reading helpers: one table from a CSV or spreadsheet, and column matching.
+
+:func:`read_table` reads a CSV (UTF-8 with or without a byte-order mark, or
+Windows-1252 as Excel writes it) or an Excel workbook, finds the header row
+even when title rows sit above it (as in Home Office and ONS workbooks) and
+says which spreadsheet row holds the first data row, so a reject can say
+"row 7" exactly as Excel shows it.  :func:`match_column` finds a column among
+common spellings (``LAD Code``, ``lad_code``, ``LAD-code`` ...).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io as _io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import EmptyInputError, InputFileNotFoundError, InvalidValueError, describe
+
+__all__ = [
+    "read_table",
+    "match_column",
+    "normalise_name",
+    "norm_label",
+    "require_file",
+    "iso_dates",
+    "choose_date",
+    "EXCEL_SUFFIXES",
+]
+
+#: File name endings read as spreadsheets; everything else is read as text.
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+#: How many rows at the top are searched for the header row.
+_HEADER_SEARCH_ROWS = 30
+
+
+def normalise_name(name: object) -> str:
+    """A column name folded for matching: lower case, letters and digits only.
+
+    >>> normalise_name(" LAD_Code ")
+    'ladcode'
+    """
+    return re.sub(r"[^0-9a-z]", "", str(name).casefold())
+
+
+def match_column(columns: Iterable[object], candidates: Iterable[str] | str) -> str | None:
+    """Find the first column that matches one of ``candidates``.
+
+    Matching ignores case, spaces, underscores and punctuation, so ``"LAD
+    code"`` matches ``LAD_CODE`` and ``lad-code``.  Candidates are tried in
+    order, so put the most specific spelling first.
+
+    Parameters
+    ----------
+    columns
+        The table's column names (e.g. ``df.columns``).
+    candidates
+        One spelling or several, in order of preference.
+
+    Returns
+    -------
+    str or None
+        The column name exactly as the table spells it, or ``None``.
+    """
+    if isinstance(candidates, str):
+        candidates = [candidates]
+    by_key: dict[str, object] = {}
+    for col in columns:
+        by_key.setdefault(normalise_name(col), col)
+    for cand in candidates:
+        hit = by_key.get(normalise_name(cand))
+        if hit is not None:
+            return hit
+    return None
+
+
+def norm_label(value: object) -> str:
+    """A category label folded for matching: case, dashes and spacing ignored.
+
+    >>> norm_label("Contingency Accommodation \u2013  Hotel")
+    'contingency accommodation - hotel'
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", str(value))
+    return " ".join(text.casefold().split())
+
+
+def iso_dates(values: pd.Series) -> pd.Series:
+    """Dates as ISO ``YYYY-MM-DD`` text (``NA`` where not a date).
+
+    Accepts ISO dates, day-first dates (``30/09/2024``, ``30 Sep 2024``),
+    spreadsheet dates and quarters (``2024 Q3`` is its last day, 2024-09-30).
+    """
+    text = values.astype("string").str.strip()
+    out = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    rest = out.isna() & text.notna()
+    if rest.any():
+        quarter = text[rest].str.extract(r"^(\d{4})\s*-?\s*Q([1-4])$", flags=re.I)
+        is_q = quarter[0].notna()
+        if is_q.any():
+            ends = pd.PeriodIndex.from_fields(year=quarter.loc[is_q, 0].astype(int),
+                                              quarter=quarter.loc[is_q, 1].astype(int), freq="Q").end_time
+            out[quarter.index[is_q]] = ends.normalize()
+        rest = out.isna() & text.notna()
+        if rest.any():
+            out[rest] = pd.to_datetime(text[rest], format="mixed", dayfirst=True, errors="coerce")
+    return out.dt.strftime("%Y-%m-%d").astype("string")
+
+
+def choose_date(wanted: str, available: pd.Series, *, file: str, column: str, iso: bool = True) -> str:
+    """Pick ``wanted`` (or the latest with ``"latest"``) among ``available`` dates.
+
+    Raises
+    ------
+    InvalidValueError
+        The date is not in the file; the message lists the nearest dates.
+    """
+    have = sorted(set(available.dropna().astype(str)))
+    if not have:
+        raise EmptyInputError(describe("no dated rows", file=file, column=column,
+                                       fix="check the file holds data rows with dates"))
+    if str(wanted).strip().casefold() == "latest":
+        return have[-1]
+    asked = str(wanted).strip()
+    if iso:
+        parsed = iso_dates(pd.Series([asked]))[0]
+        asked = asked if pd.isna(parsed) else str(parsed)
+    if asked in have:
+        return asked
+    try:
+        target = pd.Timestamp(asked)
+        nearest = sorted(have, key=lambda d: abs((pd.Timestamp(d) - target).days))[:3]
+    except (ValueError, TypeError):
+        nearest = have[-3:]
+    raise InvalidValueError(describe(
+        "date not in the file", file=file, column=column, value=wanted,
+        expected=f"one of the nearest dates {', '.join(sorted(nearest))} (the file has {len(have)} "
+                 f"date(s), {have[0]} to {have[-1]})",
+        fix="use a date from the file, or date='latest'"))
+
+
+def require_file(path: str | Path, *, what: str = "input") -> Path:
+    """Return ``path`` as a :class:`~pathlib.Path`, or raise if it does not exist."""
+    path = Path(path).expanduser()
+    if not path.is_file():
+        where = "a folder, not a file" if path.is_dir() else "not found"
+        raise InputFileNotFoundError(
+            describe(
+                f"{what} file {where}",
+                file=str(path),
+                fix="check the path and file name (relative paths are read from "
+                f"{Path.cwd()}; in a profile they are relative to data_dir)",
+            )
+        )
+    return path
+
+
+def read_table(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    header_hint: Iterable[str] | None = None,
+    dtype: object = str,
+) -> tuple[pd.DataFrame, int]:
+    """Read a CSV or Excel table whose header row may sit below title rows.
+
+    Parameters
+    ----------
+    path
+        A ``.csv``/``.txt``/``.tsv`` file or an ``.xlsx``/``.xlsm`` (or ``.xls``,
+        when ``xlrd`` is installed) workbook.
+    sheet
+        Worksheet name or 0-based position.  By default the first sheet whose
+        top rows hold the ``header_hint`` names, else the first sheet.
+    header_hint
+        Column names expected in the header row (matched ignoring case,
+        spaces and punctuation).  The header is the first of the top rows that
+        holds the most of them; without a hint (or when none match) it is the
+        first row whose cells are mostly filled.
+    dtype
+        ``str`` (default): every cell as text, blank cells missing (``NA``),
+        spreadsheet dates as ISO ``YYYY-MM-DD``.  ``None``: cells as read.
+
+    Returns
+    -------
+    (DataFrame, int)
+        The table (columns named as in the header, stripped of surrounding
+        spaces) and the spreadsheet row number of its first data row: the row
+        of ``df.iloc[i]`` is ``first_data_row + i``.  ``df.attrs`` holds
+        ``header_row``, ``sheet`` and ``encoding``.
+
+    Raises
+    ------
+    InputFileNotFoundError
+        The file does not exist.
+    EmptyInputError
+        The file holds no header or no data rows.
+    InvalidValueError
+        The named sheet does not exist or the workbook cannot be read.
+    """
+    path = require_file(path)
+    hints = [normalise_name(h) for h in (header_hint or []) if normalise_name(h)]
+    encoding = None
+    sheet_name = None
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        rows, sheet_name = _excel_rows(path, sheet, hints)
+    else:
+        rows, encoding = _csv_rows(path)
+    while rows and _blank(rows[-1]):
+        rows.pop()
+    if not rows:
+        raise EmptyInputError(describe("the file is empty", file=path.name,
+                                       fix="export the table again, with a header row and data rows"))
+    header_at = _find_header(rows, hints)
+    header = _column_names(rows[header_at])
+    body = rows[header_at + 1:]
+    if not body:
+        raise EmptyInputError(
+            describe("no data rows below the header", file=path.name, row=header_at + 1,
+                     value=", ".join(header[:6]), fix="check that the right file (or sheet) was given")
+        )
+    width = max(len(header), max(len(r) for r in body))
+    header += [f"Unnamed: {i}" for i in range(len(header), width)]
+    body = [list(r) + [None] * (width - len(r)) for r in body]
+    df = pd.DataFrame(body, columns=header, dtype=object)
+    if dtype is str:
+        df = df.apply(lambda col: col.map(_as_text)).astype("string")
+    elif dtype is not None:
+        df = df.astype(dtype)
+    df.attrs.update({"header_row": header_at + 1, "sheet": sheet_name, "encoding": encoding, "file": path.name})
+    return df, header_at + 2
+
+
+# --- private steps -----------------------------------------------------------
+
+
+def _csv_rows(path: Path) -> tuple[list[list[str]], str]:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    first = text[:20000].splitlines()[:_HEADER_SEARCH_ROWS]
+    if path.suffix.lower() in (".tsv", ".tab"):
+        delimiter = "\t"
+    else:
+        counts = {d: sum(line.count(d) for line in first) for d in (",", ";", "\t", "|")}
+        delimiter = max(counts, key=lambda d: (counts[d], d == ","))
+        if counts[delimiter] == 0:
+            delimiter = ","
+    return list(csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)), encoding
+
+
+def _excel_rows(path: Path, sheet, hints) -> tuple[list[list], str]:
+    if path.suffix.lower() == ".xls":
+        return _xls_rows(path, sheet, hints)
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # zip/xml errors from a damaged or mislabelled file
+        raise InvalidValueError(
+            describe(f"cannot read the workbook ({type(exc).__name__}: {exc})", file=path.name,
+                     fix="open it in Excel and save it again as .xlsx, or export the sheet to CSV")
+        ) from None
+    try:
+        names = book.sheetnames
+        name = _pick_sheet(names, sheet, path,
+                           lambda n: [list(r) for r in book[n].iter_rows(min_row=1, max_row=_HEADER_SEARCH_ROWS,
+                                                                          values_only=True)], hints)
+        rows = [list(r) for r in book[name].iter_rows(min_row=1, values_only=True)]
+    finally:
+        book.close()
+    return rows, name
+
+
+def _xls_rows(path: Path, sheet, hints) -> tuple[list[list], str]:
+    try:
+        frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object)
+    except ImportError:
+        raise InvalidValueError(
+            describe("old-style .xls workbooks need the optional package xlrd", file=path.name,
+                     fix="save the workbook as .xlsx (File > Save As) or `pip install xlrd`")
+        ) from None
+    def top(n):
+        return frames[n].head(_HEADER_SEARCH_ROWS).astype(object).where(frames[n].head(_HEADER_SEARCH_ROWS).notna(), None).values.tolist()
+    name = _pick_sheet(list(frames), sheet, path, top, hints)
+    df = frames[name].astype(object)
+    return df.where(df.notna(), None).values.tolist(), name
+
+
+def _pick_sheet(names: list[str], sheet, path: Path, top_rows, hints) -> str:
+    if isinstance(sheet, int) and not isinstance(sheet, bool):
+        if 0 <= sheet < len(names):
+            return names[sheet]
+    elif sheet is not None:
+        if sheet in names:
+            return sheet
+        folded = {normalise_name(n): n for n in names}
+        if normalise_name(sheet) in folded:
+            return folded[normalise_name(sheet)]
+    if sheet is not None:
+        raise InvalidValueError(
+            describe("worksheet not found", file=path.name, value=sheet,
+                     expected="one of " + ", ".join(repr(n) for n in names),
+                     fix="give the sheet name exactly as the workbook's tab shows it")
+        )
+    if hints:
+        for name in names:
+            if any(_hint_score(r, hints) for r in top_rows(name)):
+                return name
+    return names[0]
+
+
+def _blank(row) -> bool:
+    return all(v is None or str(v).strip() == "" for v in row)
+
+
+def _hint_score(row, hints) -> int:
+    cells = {normalise_name(v) for v in row if v is not None}
+    return sum(h in cells for h in hints)
+
+
+def _find_header(rows: list[list], hints: list[str]) -> int:
+    top = rows[:_HEADER_SEARCH_ROWS]
+    if hints:
+        scores = [_hint_score(r, hints) for r in top]
+        best = max(scores)
+        if best:
+            return scores.index(best)
+    filled = [sum(v is not None and str(v).strip() != "" for v in r) for r in top]
+    widest = max(filled)
+    for i, n in enumerate(filled):
+        if n and n >= max(2, widest / 2) or (widest == 1 and n == 1):
+            return i
+    return 0
+
+
+def _column_names(row) -> list[str]:
+    names, seen = [], {}
+    for i, v in enumerate(row):
+        name = _as_text(v)
+        name = f"Unnamed: {i}" if name is None else " ".join(name.split())
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        names.append(name)
+    return names
+
+
+def _as_text(v) -> str | None:
+    """One cell as text: blanks missing, whole dates as ISO, whole floats without '.0'."""
+    if v is None:
+        return None
+    if isinstance(v, float):
+        if v != v:
+            return None
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, _dt.datetime):
+        return v.date().isoformat() if v.time() == _dt.time() else v.isoformat(sep=" ")
+    if isinstance(v, _dt.date):
+        return v.isoformat()
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    text = str(v).strip()
+    return text or None
