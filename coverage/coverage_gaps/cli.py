@@ -69,11 +69,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+_DIGITS = {"demand": 0, "unmet_demand": 0, "nearest_km": 1, "access": 2}
+
+
 def _print_table(table, columns) -> None:
     import pandas as pd
 
+    shown = table[columns].copy()
+    for col, digits in _DIGITS.items():
+        if col in shown:
+            shown[col] = shown[col].map(lambda v, d=digits: f"{v:,.{d}f}")
     with pd.option_context("display.width", 200, "display.max_colwidth", 90, "display.max_columns", 20):
-        print(table[columns].to_string(index=False))
+        print(shown.to_string(index=False))
 
 
 def _check(args) -> int:
