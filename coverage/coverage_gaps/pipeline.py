@@ -220,7 +220,7 @@ def analyse(inputs: Inputs, settings: dict, *, regions=(), title: str = "", regi
     providers = inputs.provider_table()
     qualifying = measures.is_qualifying(providers, rule=s["rule"])
     providers = providers.assign(qualifying=qualifying.to_numpy(), provider_type=_provider_type(providers, qualifying).to_numpy())
-    within = gpd.sjoin(providers[["geometry"]], areas[[AREA_CODE, "geometry"]], how="left", predicate="within")
+    within = gpd.sjoin(providers[["geometry"]], areas[[AREA_CODE, "geometry"]], how="left", predicate="intersects")
     within = within[~within.index.duplicated(keep="first")]
     providers[AREA_CODE] = within[AREA_CODE].fillna("").to_numpy()
     providers["area_name"] = providers[AREA_CODE].map(areas.set_index(AREA_CODE)["area_name"]).fillna("")
