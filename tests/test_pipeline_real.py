@@ -71,3 +71,21 @@ def test_check_command_prints_the_real_counts(real_data, capsys):
     assert laa["rows_read"] - laa["rows_filtered"] == 287
     assert laa["rows_used"] + laa["rows_rejected"] == 287
     assert report["demand:asylum_support"]["date"] == "2024-09-30"
+
+
+def test_check_guesses_each_files_kind_from_its_header(real_data, capsys):
+    files = [real_data / f for f in ("laa_legal_aid_provider_offices_2015.csv", "lad_dec2022_uk_buc.geojson",
+                                     "ho_asy_d11_asylum_support_by_la.csv", "uk_postcode_outcode_centroids_2014.csv",
+                                     "nomis_mye2021_population_by_la_age_bands.csv")]
+    assert main(["check", *map(str, files), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert list(report) == [
+        "areas:lad_dec2022_uk_buc.geojson",  # boundaries first: the others are checked against them
+        "laa_directory:laa_legal_aid_provider_offices_2015.csv",
+        "asy_d11:ho_asy_d11_asylum_support_by_la.csv",
+        "postcode_districts:uk_postcode_outcode_centroids_2014.csv",
+        "nomis:nomis_mye2021_population_by_la_age_bands.csv",
+    ]
+    laa = report["laa_directory:laa_legal_aid_provider_offices_2015.csv"]
+    assert (laa["rows_used"], laa["rows_rejected"]) == (286, 1)  # 278 exact + 8 at district centroids
+    assert report["asy_d11:ho_asy_d11_asylum_support_by_la.csv"]["rows_rejected"] == 14

@@ -37,7 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("check", help="load and validate every input; print rows read, used and rejected")
-    _profile_args(p, sets=False)
+    p.add_argument("profile", nargs="*", default=[str(DEMO_PROFILE)], metavar="PROFILE_OR_FILES",
+                   help="a profile (TOML), or input files whose kind is guessed from their header")
+    p.add_argument("--data-dir", help="folder the profile's input paths are relative to")
     p.add_argument("--json", action="store_true", help="print the same as JSON")
     p.add_argument("--first", type=int, default=5, help="how many rejects to show per input")
 
@@ -84,20 +86,24 @@ def _print_table(table, columns) -> None:
 
 
 def _check(args) -> int:
+    from .check import check_files
     from .config import load_profile
     from .pipeline import load_inputs
 
-    profile = load_profile(args.profile, data_dir=args.data_dir)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        inputs = load_inputs(profile)
-    report = {name: loaded.summary(first=args.first) for name, loaded in inputs.loaded.items()}
+    if len(args.profile) == 1 and args.profile[0].endswith(".toml"):
+        profile = load_profile(args.profile[0], data_dir=args.data_dir)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            loaded = load_inputs(profile).loaded
+    else:
+        loaded = check_files(args.profile)
+    report = {name: one.summary(first=args.first) for name, one in loaded.items()}
     if args.json:
         print(json.dumps(report, indent=2, default=str))
         return 0
     for name, s in report.items():
         date = f" (figures dated {s['date']})" if s["date"] else ""
-        print(f"{name}: {s['source']}{date}")
+        print(f"{name}{date}" if s["source"] in name else f"{name}: {s['source']}{date}")
         print(f"  rows read {s['rows_read']:,}; used {s['rows_used']:,}; "
               f"filtered {s['rows_filtered']:,}; rejected {s['rows_rejected']:,}")
         for note in s["notes"]:
