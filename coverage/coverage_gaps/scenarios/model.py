@@ -1,0 +1,210 @@
+"""The training model: what each candidate would add, computed once.
+
+Choosing ``k`` of ``m`` candidates greedily evaluates thousands of sets; each
+evaluation must not re-read inputs or redo spatial joins.  The E2SFCA makes
+this easy: training candidate ``j`` (capacity ``S_j``) leaves every other
+provider's ratio ``R = S / sum_i D_i W_i`` unchanged and adds
+``S_j W_ij / sum_k D_k W_kj`` to each demand point ``i``'s access.  So the
+access every candidate adds to every area is one small matrix, built once from
+the same demand points, pairs and decay weights as
+:func:`coverage_gaps.pipeline.analyse`; a set's effect is a sum of rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .. import gaps, measures
+from ..errors import InvalidValueError, describe
+from ..measures.decay import check_catchment
+from ..result import Result
+from ..schema import (
+    ACCESS,
+    AREA_CODE,
+    AREA_NAME,
+    CAPACITY,
+    DEMAND,
+    OISC_LEVEL,
+    PROVIDER_ID,
+    PROVIDER_NAME,
+    STATUS,
+)
+from .greedy import CoverageGain, UnmetReduction
+
+__all__ = ["TrainingModel", "build_model", "demand_points_for"]
+
+CANDIDATE_COLUMNS = [PROVIDER_ID, PROVIDER_NAME, AREA_CODE, AREA_NAME, OISC_LEVEL, STATUS, "capacity_trained"]
+
+
+def demand_points_for(inputs, settings: dict):
+    """Every area's demand points, as :func:`~coverage_gaps.pipeline.analyse` places them.
+
+    Returns a GeoDataFrame ``area_code, point_code, demand, [population], geometry``
+    over every area in the data (not only the study region).
+    """
+    from ..pipeline import _area_table
+
+    columns = {c for loaded in inputs.demand.values() for c in loaded.table.columns}
+    population = settings.get("population") if settings.get("population") in columns else None
+    areas = _area_table(inputs, settings["demand"], population)
+    value_columns = [DEMAND] + ([population] if population else [])
+    sub = inputs.subareas.table if (inputs.subareas is not None and settings.get("subareas", True)) else None
+    parent = None
+    if sub is not None:
+        parent = next((c for c in sub.columns if c.upper() in {"LAD_CODE", "PARENT_CODE"}), None)
+    return measures.demand_points(areas, areas[[AREA_CODE] + value_columns], columns=value_columns,
+                                  subareas=sub, parent_column=parent)
+
+
+@dataclass
+class TrainingModel:
+    """Everything needed to score any set of candidates without re-running the analysis.
+
+    Attributes
+    ----------
+    before
+        The baseline Result (study region).
+    candidates
+        One row per candidate organisation (:data:`CANDIDATE_COLUMNS`), in the
+        order the objectives index them.
+    unmet
+        :class:`~.greedy.UnmetReduction` over the study areas (in the order of
+        ``before.areas``).
+    cover
+        :class:`~.greedy.CoverageGain` over the study region's demand points.
+    candidate_km, existing_km
+        Distances in km from each study demand point (rows) to each candidate
+        and to each qualifying provider (columns), ``inf`` beyond the
+        catchment: the input of the exact covering model.
+    """
+
+    before: Result
+    candidates: pd.DataFrame
+    unmet: UnmetReduction
+    cover: CoverageGain
+    candidate_km: np.ndarray
+    existing_km: np.ndarray
+    catchment_km: float
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def area_codes(self) -> np.ndarray:
+        return self.before.areas[AREA_CODE].to_numpy(dtype=object)
+
+    @property
+    def area_names(self) -> np.ndarray:
+        return self.before.areas[AREA_NAME].to_numpy(dtype=object)
+
+
+def _candidate_pool(before: Result, settings: dict, candidates) -> tuple[pd.DataFrame, list[str]]:
+    providers = before.providers
+    notes: list[str] = []
+    if candidates is None:
+        found = gaps.find_candidates(before.areas, providers, within_km=float(settings.get("candidate_km", 20.0)),
+                                     per_area=max(len(providers), 1))
+        ids = list(dict.fromkeys(found[PROVIDER_ID].astype(str)))
+        notes.append(f"{len(ids)} candidate partners (Level 0/1, not LAA or regulated, partner or prospective) "
+                     f"inside or within {float(settings.get('candidate_km', 20.0)):g} km of the study region")
+    else:
+        ids = list(dict.fromkeys(str(c) for c in candidates))
+        known = set(providers[PROVIDER_ID].astype(str))
+        unknown = [c for c in ids if c not in known]
+        if unknown:
+            raise InvalidValueError(describe(
+                f"{len(unknown)} candidate(s) are not among the providers", column=PROVIDER_ID, value=unknown[:5],
+                expected="provider_id values of the profile's provider files",
+                fix="check the ids in the candidates list against Result.providers"))
+    pool = providers[providers[PROVIDER_ID].astype(str).isin(ids)]
+    if pool[PROVIDER_ID].astype(str).duplicated().any():
+        dup = pool.loc[pool[PROVIDER_ID].astype(str).duplicated(), PROVIDER_ID].iloc[0]
+        raise InvalidValueError(describe("provider_id names more than one provider", column=PROVIDER_ID, value=dup,
+                                         fix="give each provider its own id across the provider files"))
+    already = pool["qualifying"].astype(bool)
+    if already.any():
+        notes.append(f"{int(already.sum())} candidate(s) already count as supply and were left out: "
+                     + ", ".join(pool.loc[already, PROVIDER_ID].astype(str).head(10)))
+    pool = pool[~already]
+    return pool.sort_values(PROVIDER_ID, key=lambda s: s.astype(str), kind="mergesort"), notes
+
+
+def build_model(inputs, settings: dict, *, regions=(), candidates=None, before: Result | None = None) -> TrainingModel:
+    """Precompute what each candidate adds to each study area's access and coverage.
+
+    Parameters
+    ----------
+    inputs, settings, regions
+        As for :func:`~coverage_gaps.pipeline.analyse`.
+    candidates
+        provider_id values to choose from; None means the trainable partners
+        inside or within ``candidate_km`` of the study region.  Candidates that
+        already count as supply are left out (with a note).
+    before
+        The baseline Result, when already computed with the same settings.
+
+    Raises
+    ------
+    InvalidValueError
+        Unknown candidate ids, ambiguous ids, bad settings.
+    """
+    from ..pipeline import analyse
+
+    if before is None:
+        before = analyse(inputs, settings, regions=regions)
+    catchment = check_catchment(settings["catchment_km"])
+    decay = measures.make_decay(settings["decay"], catchment_km=catchment, table=settings.get("decay_table") or None)
+    trained = float(settings.get("trained_capacity", 1.0) or 1.0)
+    pool, notes = _candidate_pool(before, settings, candidates)
+
+    points = demand_points_for(inputs, settings)
+    demand = points[DEMAND].to_numpy(dtype=float)
+    xy = measures.coords(points, what="demand points")
+    cand_xy = measures.coords(pool, what="candidates") if len(pool) else np.empty((0, 2))
+    study = before.areas.reset_index(drop=True)
+    n_areas = len(study)
+    slot = pd.Series(np.arange(n_areas), index=study[AREA_CODE].astype(str).to_numpy())
+    point_area = slot.reindex(points[AREA_CODE].astype(str).to_numpy()).fillna(-1).to_numpy(dtype=np.intp)
+
+    # E2SFCA increments: point i gains S_j W_ij / sum_k D_k W_kj (per 1,000 people in demand).
+    i, j, dist = measures.pairs_within(xy, cand_xy, max_km=catchment)
+    w = np.asarray(decay(dist), dtype=float).reshape(-1)
+    denom = np.bincount(j, weights=w * demand[i], minlength=len(pool))
+    ratio = np.zeros(len(pool))
+    np.divide(trained * 1_000.0, denom, out=ratio, where=denom > 0)
+    inside = point_area[i] >= 0
+    gains = np.zeros((len(pool), n_areas))
+    np.add.at(gains, (j[inside], point_area[i[inside]]), demand[i[inside]] * w[inside] * ratio[j[inside]])
+    area_demand = study[DEMAND].to_numpy(dtype=float)
+    gains = np.divide(gains, area_demand, out=np.zeros_like(gains), where=area_demand > 0)
+    unmet = UnmetReduction(area_demand, study[ACCESS].fillna(0.0).to_numpy(dtype=float), before.benchmark, gains)
+
+    # Coverage: study points within the catchment of a candidate or a qualifying provider.
+    keep = np.flatnonzero(point_area >= 0)
+    position = np.full(len(points), -1, dtype=np.intp)
+    position[keep] = np.arange(len(keep))
+    candidate_km = np.full((len(keep), len(pool)), np.inf)
+    near = (dist <= catchment) & inside
+    candidate_km[position[i[near]], j[near]] = dist[near]
+    qual = before.providers[before.providers["qualifying"].astype(bool)]
+    qual_xy = measures.coords(qual, what="providers") if len(qual) else np.empty((0, 2))
+    qi, qj, qd = measures.pairs_within(xy[keep], qual_xy, max_km=catchment)
+    existing_km = np.full((len(keep), len(qual)), np.inf)
+    existing_km[qi, qj] = qd
+    covered = np.isfinite(existing_km).any(axis=1) if len(qual) else np.zeros(len(keep), dtype=bool)
+    cover = CoverageGain(demand[keep], covered, np.isfinite(candidate_km).T, area=point_area[keep], n_areas=n_areas)
+
+    table = pd.DataFrame({
+        PROVIDER_ID: pool[PROVIDER_ID].astype(str).to_numpy(),
+        PROVIDER_NAME: pool[PROVIDER_NAME].astype(str).to_numpy(),
+        AREA_CODE: pool[AREA_CODE].astype(str).to_numpy(),
+        AREA_NAME: pool[AREA_NAME].astype(str).to_numpy(),
+        OISC_LEVEL: pd.to_numeric(pool[OISC_LEVEL], errors="coerce").fillna(0).astype(int).to_numpy(),
+        STATUS: pool[STATUS].fillna("").astype(str).to_numpy(),
+        "capacity_trained": trained,
+    })
+    if CAPACITY in pool.columns:
+        table["capacity_now"] = pd.to_numeric(pool[CAPACITY], errors="coerce").to_numpy(dtype=float)
+    return TrainingModel(before=before, candidates=table, unmet=unmet, cover=cover, candidate_km=candidate_km,
+                         existing_km=existing_km, catchment_km=catchment, notes=notes)
