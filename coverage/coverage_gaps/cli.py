@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     _profile_args(p)
     p.add_argument("--train", type=int, required=True, metavar="K")
     p.add_argument("--candidates", help="CSV of provider_id values to choose from")
+    p.add_argument("--objective", choices=["unmet_demand", "covered"], default="unmet_demand",
+                   help="minimise unmet demand (default) or maximise demand within the catchment")
     p.add_argument("--out", help="output folder for plan.csv and the before/after summary")
     p.add_argument("--json", action="store_true", help="print unmet demand before and after as JSON")
 

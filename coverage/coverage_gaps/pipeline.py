@@ -36,7 +36,7 @@ from .schema import (
 )
 from .sources import describe_source
 
-__all__ = ["Inputs", "load_inputs", "analyse", "run_profile", "generated_on"]
+__all__ = ["Inputs", "load_inputs", "place_demand", "analyse", "run_profile", "generated_on"]
 
 
 @dataclass
@@ -201,6 +201,28 @@ def _area_table(inputs: Inputs, demand_column: str, population_column: str | Non
     return areas
 
 
+def place_demand(inputs: Inputs, settings: dict) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, str | None]:
+    """Every area with its demand columns, and the demand points the measures start from.
+
+    Returns
+    -------
+    areas, points, population
+        ``areas`` (every area in the data, with ``demand`` and
+        ``demand_per_10k``), ``points`` from
+        :func:`coverage_gaps.measures.demand_points` (sub-area points when a
+        finer layer is given) and the population column used, or None.
+    """
+    columns = {c for loaded in inputs.demand.values() for c in loaded.table.columns}
+    population = settings.get("population") if settings.get("population") in columns else None
+    areas = _area_table(inputs, settings["demand"], population)
+    value_columns = [DEMAND] + ([population] if population else [])
+    use_sub = inputs.subareas is not None and settings.get("subareas", True)
+    points = measures.demand_points(areas, areas[[AREA_CODE] + value_columns], columns=value_columns,
+                                    subareas=inputs.subareas.table if use_sub else None,
+                                    **(inputs.subarea_options if use_sub else {}))
+    return areas, points, population
+
+
 def analyse(inputs: Inputs, settings: dict, *, regions=(), title: str = "", region_name: str = "",
             generated: str = "", synthetic: bool = False) -> Result:
     """Compute every measure, flag, rank and reason for the study region.
@@ -215,8 +237,7 @@ def analyse(inputs: Inputs, settings: dict, *, regions=(), title: str = "", regi
         Region codes that make the study region; empty means every area.
     """
     s = settings
-    population = s.get("population") if s.get("population") in {c for l in inputs.demand.values() for c in l.table.columns} else None
-    areas = _area_table(inputs, s["demand"], population)
+    areas, points, population = place_demand(inputs, s)
     providers = inputs.provider_table()
     qualifying = measures.is_qualifying(providers, rule=s["rule"])
     providers = providers.assign(qualifying=qualifying.to_numpy(), provider_type=_provider_type(providers, qualifying).to_numpy())
@@ -225,10 +246,6 @@ def analyse(inputs: Inputs, settings: dict, *, regions=(), title: str = "", regi
     providers[AREA_CODE] = within[AREA_CODE].fillna("").to_numpy()
     providers["area_name"] = providers[AREA_CODE].map(areas.set_index(AREA_CODE)["area_name"]).fillna("")
 
-    value_columns = [DEMAND] + ([population] if population else [])
-    sub = inputs.subareas.table if (inputs.subareas is not None and s.get("subareas", True)) else None
-    points = measures.demand_points(areas, areas[[AREA_CODE] + value_columns], columns=value_columns,
-                                    subareas=sub, **(inputs.subarea_options if sub is not None else {}))
     m = measures.area_measures(
         areas, providers, points, demand_column=DEMAND, population_column=population,
         catchment_km=float(s["catchment_km"]), decay=s["decay"],

@@ -80,6 +80,7 @@ def plan_command(args) -> int:
         inputs = load_inputs(profile)
     before = run_profile(profile, inputs=inputs)
     plan = best_to_train(inputs, profile.analysis, args.train, candidates=candidates, regions=profile.regions,
+                         objective=getattr(args, "objective", "unmet_demand"),
                          before=before)
     files: list[Path] = []
     if args.out:

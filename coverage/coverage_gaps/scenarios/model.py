@@ -40,23 +40,14 @@ CANDIDATE_COLUMNS = [PROVIDER_ID, PROVIDER_NAME, AREA_CODE, AREA_NAME, OISC_LEVE
 
 
 def demand_points_for(inputs, settings: dict):
-    """Every area's demand points, as :func:`~coverage_gaps.pipeline.analyse` places them.
+    """Every area's demand points, exactly as :func:`~coverage_gaps.pipeline.analyse` places them.
 
     Returns a GeoDataFrame ``area_code, point_code, demand, [population], geometry``
     over every area in the data (not only the study region).
     """
-    from ..pipeline import _area_table
+    from ..pipeline import place_demand
 
-    columns = {c for loaded in inputs.demand.values() for c in loaded.table.columns}
-    population = settings.get("population") if settings.get("population") in columns else None
-    areas = _area_table(inputs, settings["demand"], population)
-    value_columns = [DEMAND] + ([population] if population else [])
-    sub = inputs.subareas.table if (inputs.subareas is not None and settings.get("subareas", True)) else None
-    parent = None
-    if sub is not None:
-        parent = next((c for c in sub.columns if c.upper() in {"LAD_CODE", "PARENT_CODE"}), None)
-    return measures.demand_points(areas, areas[[AREA_CODE] + value_columns], columns=value_columns,
-                                  subareas=sub, parent_column=parent)
+    return place_demand(inputs, settings)[1]
 
 
 @dataclass
