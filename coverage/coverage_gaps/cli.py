@@ -165,10 +165,7 @@ def _targets(args) -> int:
             raise SystemExit("--format xlsx needs -o FILE.xlsx")
         write_xlsx({"targets": table}, args.output, generated_on=result.generated_on)
     elif args.format == "csv":
-        if args.output:
-            write_csv(table, args.output)
-        else:
-            write_csv(table, "/dev/stdout")
+        write_csv(table, args.output or sys.stdout)
     elif args.format == "json":
         text = table.to_json(orient="records", indent=2)
         Path(args.output).write_text(text) if args.output else print(text)

@@ -109,9 +109,12 @@ def public_providers(result) -> pd.DataFrame:
     return pd.DataFrame(prov[keep]).assign(lon=np.round(pts.x, 4), lat=np.round(pts.y, 4))
 
 
-def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
-    """UTF-8 CSV with formula-like cells neutralised and LF line endings."""
-    path = Path(path)
+def write_csv(table: pd.DataFrame, path):
+    """UTF-8 CSV with formula-like cells neutralised and LF line endings.
+
+    ``path`` may also be an open text stream (``sys.stdout``).
+    """
+    path = path if hasattr(path, "write") else Path(path)
     _neutralise_frame(table).to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format="%.6g")
     return path
 
