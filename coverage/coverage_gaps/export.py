@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -120,7 +121,12 @@ def write_csv(table: pd.DataFrame, path):
 
 
 def _fixed_zip(data: bytes, when: tuple[int, int, int]) -> bytes:
-    """Rewrite a zip (an XLSX) with fixed entry timestamps and order."""
+    """Rewrite a zip (an XLSX) with fixed entry timestamps and a fixed modified date.
+
+    openpyxl stamps the save time into ``docProps/core.xml``; replace it so the
+    same inputs give the same bytes.
+    """
+    stamp = "%04d-%02d-%02dT00:00:00Z" % when
     src = zipfile.ZipFile(io.BytesIO(data))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -128,7 +134,11 @@ def _fixed_zip(data: bytes, when: tuple[int, int, int]) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=(*when, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
+                                 rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
+            dst.writestr(fixed, content)
     return buf.getvalue()
 
 
