@@ -20,6 +20,7 @@ __all__ = [
     "DuplicateCodeError",
     "AllRowsRejectedError",
     "GeocoderError",
+    "AssetsNotFoundError",
     "describe",
 ]
 
@@ -113,3 +114,7 @@ class AllRowsRejectedError(ValueError, CoverageGapsError):
 
 class GeocoderError(RuntimeError, CoverageGapsError):
     """The online geocoder could not be reached or answered badly."""
+
+
+class AssetsNotFoundError(FileNotFoundError, CoverageGapsError):
+    """The JavaScript/CSS files that offline maps inline are not installed (``npm ci``)."""

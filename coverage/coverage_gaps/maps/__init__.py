@@ -1,0 +1,357 @@
+"""Interactive maps of a Result that work offline: in JupyterLab, saved files and reports.
+
+::
+
+    m = cg.maps.coverage_map(result)                 # folium.Map; displays in a notebook
+    cg.maps.save_map(m, "map.html")                  # one self-contained file
+    html = cg.maps.map_html(m)                       # the same document as a string
+
+The map has a classed choropleth of one measure, provider layers by type, the
+top target areas outlined with their rank, a legend and a layer control.
+
+* **Offline**: Leaflet (and the marker-cluster plugin when a layer is
+  clustered) is inlined from the pinned npm packages (:mod:`coverage_gaps._assets`);
+  folium's CDN links (jQuery, Bootstrap, font icons ...) are dropped and no
+  image icons are used.  Base-map tiles are optional (``tiles=``).
+* **Small**: boundaries are simplified as a coverage and encoded compactly
+  (:mod:`._geometry`); only the properties shown are embedded.
+* **Safe**: every string from the inputs is HTML-escaped and all data reaches
+  the page as script-safe JSON, never through a Jinja template (:mod:`._layers`).
+  Adding folium ``Popup``/``Tooltip`` objects by hand is not supported: they
+  need jQuery and put text into JavaScript template literals.
+* **Deterministic**: element ids are numbered, so the same Result gives
+  byte-identical HTML.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import OrderedDict
+from pathlib import Path
+
+import folium
+import numpy as np
+import pandas as pd
+from branca.element import Element, MacroElement
+
+from .. import _assets
+from ..errors import InvalidValueError, describe
+from ..gaps import demand_label
+from ..schema import AREA_CODE
+from . import _geometry as geo
+from ._classify import MAP_MEASURES, MEASURES, classify, measure_spec
+from ._layers import CSS, HATCH_SVG, SCRIPT, Banner, DataLayer, HtmlControl, Raw, esc, safe_json
+from ._legend import PROVIDER_STYLES, legend_html, provider_style
+
+__all__ = ["coverage_map", "map_html", "save_map", "CoverageMap", "MAP_MEASURES", "MEASURES", "SYNTHETIC_BANNER"]
+
+SYNTHETIC_BANNER = "Synthetic demo data: not real places or people"
+#: Short keys of the area columns embedded in the page: column -> (key, decimals).
+_AREA_COLUMNS = {
+    "demand": ("d", 1), "population": ("pop", 0), "demand_per_10k": ("r10", 2), "local_providers": ("lp", 0),
+    "nearest_km": ("km", 2), "access": ("a", 3), "coverage_share": ("cs", 3), "unmet_demand": ("u", 1),
+}
+
+
+class CoverageMap(folium.Map):
+    """A ``folium.Map`` that renders the same way every time it is rendered.
+
+    folium adds some elements while rendering (e.g. a tile layer's ``addTo``)
+    under random keys, so a second render would repeat them.  This map puts
+    the page's head, body and script back as they were built before each render.
+    """
+
+    _built: dict | None = None
+
+    def freeze(self) -> None:
+        """Remember the page parts as built (called once the map is complete)."""
+        figure = self.get_root()
+        self._built = {part: OrderedDict(getattr(figure, part)._children) for part in ("header", "html", "script")}
+
+    def render(self, **kwargs):
+        if self._built is not None:
+            figure = self.get_root()
+            for part, children in self._built.items():
+                getattr(figure, part)._children = OrderedDict(children)
+        super().render(**kwargs)
+
+
+class _Attribution(MacroElement):
+    """Leaflet's credit without its external link (the data credits are in the legend)."""
+
+    def __init__(self):
+        super().__init__()
+        self._name = "attribution"
+
+    def render(self, **kwargs):
+        js = f"{self._parent.get_name()}.attributionControl.setPrefix({safe_json('Leaflet')});"
+        self.get_root().script.add_child(Raw(js), name=self.get_name())
+
+
+def _check_int(name: str, value, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise InvalidValueError(describe("the map option is not a whole number in range", column=name, value=value,
+                                         expected=f"a whole number >= {low}", fix=f"pass {name}= a whole number"))
+    return int(value)
+
+
+def _truthy(value) -> bool:
+    try:
+        return bool(value) and not pd.isna(value)
+    except (TypeError, ValueError):
+        return False
+
+
+def _numbers(series: pd.Series, decimals: int) -> list:
+    v = pd.to_numeric(series, errors="coerce").astype(float).to_numpy()
+    out = []
+    for x in v:
+        r = round(float(x), decimals) if np.isfinite(x) else None
+        out.append(int(r) if r is not None and r.is_integer() else r)
+    return out
+
+
+def _status(areas: pd.DataFrame) -> list[int]:
+    desert = areas.get("desert", pd.Series(False, index=areas.index)).fillna(False).astype(bool)
+    drought = areas.get("drought", pd.Series(False, index=areas.index)).fillna(False).astype(bool)
+    return np.where(desert, 2, np.where(drought, 1, 0)).tolist()
+
+
+def _candidate_text(candidates: pd.DataFrame) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    if candidates is None or not len(candidates):
+        return out
+    for _, c in candidates.iterrows():
+        level = pd.to_numeric(pd.Series([c.get("oisc_level")]), errors="coerce").iloc[0]
+        accredited = f"OISC Level {int(level)}" if pd.notna(level) and level > 0 else "not yet accredited"
+        km = pd.to_numeric(pd.Series([c.get("distance_km")]), errors="coerce").iloc[0]
+        where = "inside the area" if pd.notna(km) and km == 0 else (f"{km:,.1f} km away" if pd.notna(km) else "")
+        details = ", ".join(x for x in (accredited, esc(c.get("status", "")), where) if x)
+        out.setdefault(str(c[AREA_CODE]), []).append(f"{esc(c.get('name', ''))} ({details})")
+    return out
+
+
+def _area_data(areas, geoms, spec, classes, *, who: str, candidates, top_n: int) -> dict:
+    n = len(areas)
+    cols = {"n": [esc(x) for x in areas.get("area_name", areas[AREA_CODE])], "c": [esc(x) for x in areas[AREA_CODE]],
+            "k": classes.index.tolist(), "st": _status(areas),
+            "why": [esc(x) for x in areas.get("reason", pd.Series("", index=areas.index))]}
+    for column, (key, decimals) in _AREA_COLUMNS.items():
+        if column in areas.columns:
+            cols[key] = _numbers(areas[column], decimals)
+    rank = pd.to_numeric(areas.get("rank", pd.Series(np.nan, index=areas.index)), errors="coerce")
+    cols["rank"] = [int(r) if pd.notna(r) else None for r in rank]
+    by_code = _candidate_text(candidates)
+    cand = {}
+    for i, (code, r) in enumerate(zip(areas[AREA_CODE].astype(str), rank)):
+        if code in by_code or (pd.notna(r) and r <= top_n):
+            cand[str(i)] = by_code.get(code, [])
+    who_e = esc(who)
+    rows = [["c", "Area code", 0], ["rank", "Rank (1 = target first)", 0], ["d", f"Need: {who_e}", 0],
+            ["pop", "Residents", 0], ["r10", "Need per 10,000 residents", 1], ["lp", "Qualifying providers inside", 0],
+            ["km", "Nearest qualifying adviser", 1], ["a", f"Access: capacity per 1,000 {who_e}", 2],
+            ["cs", "Share of need within reach", "%"], ["u", "Unmet need (estimate)", 0], ["st", "Status", 0]]
+    key = _AREA_COLUMNS[spec.column][0]
+    return {"geom": [geo.encode_polygons(g) for g in geoms], "cols": cols, "cand": cand, "rows": rows,
+            "colours": list(classes.colours),
+            "measure": {"key": key, "column": spec.column, "label": esc(spec.label),
+                        "unit": esc(spec.short), "digits": spec.digits},
+            "style": {"className": "cg-area", "color": "#555555", "opacity": 0.9, "fillOpacity": 0.8,
+                      "weight": 1 if n <= 200 else 0.6 if n <= 1000 else 0.35},
+            "nodata": {"className": "cg-area cg-nodata", "fillColor": "#c8c8c8", "dashArray": "2 2"}}
+
+
+def _text(frame: pd.DataFrame, column: str) -> list[str]:
+    """A column as plain strings ("" for missing or absent)."""
+    if column not in frame.columns:
+        return [""] * len(frame)
+    return ["" if not isinstance(v, str) and pd.isna(v) else str(v) for v in frame[column].tolist()]
+
+
+def _provider_tips(providers: pd.DataFrame, labels: list[str]) -> list[str]:
+    """Tooltip HTML per provider, from escaped parts only."""
+    level = pd.to_numeric(providers.get("oisc_level", pd.Series(np.nan, index=providers.index)), errors="coerce")
+    laa = [_truthy(v) for v in providers.get("laa_contract", pd.Series(False, index=providers.index)).tolist()]
+    tips = []
+    for name, label, lvl, cats, contract, status, area, precision in zip(
+            _text(providers, "name"), labels, level.tolist(), _text(providers, "categories"), laa,
+            _text(providers, "status"), _text(providers, "area_name"), _text(providers, "location_precision")):
+        extra = [f"OISC Level {int(lvl)}" if np.isfinite(lvl) and lvl > 0 else "", esc(cats.replace(";", ", ")),
+                 "legal aid contract" if contract else "", esc(status)]
+        lines = [f"<strong>{esc(name)}</strong>", esc(label), " &middot; ".join(x for x in extra if x),
+                 f"in {esc(area)}" if area else "",
+                 f"location approximate ({esc(precision)})" if precision and precision != "exact" else ""]
+        tips.append("<br>".join(x for x in lines if x))
+    return tips
+
+
+def _provider_layers(providers, *, cluster_over: int) -> list[tuple[DataLayer, object, int]]:
+    """One layer per provider type, in :data:`PROVIDER_STYLES` order, then other types A-Z."""
+    if providers is None or not len(providers) or "geometry" not in providers:
+        return []
+    kinds = np.array(_text(providers, "provider_type"), dtype=object)
+    points = geo.latlng(providers.geometry)
+    located = np.isfinite(points).all(axis=1)
+    present = set(kinds[located].tolist())
+    order = [k for k in PROVIDER_STYLES if k in present] + sorted(present - set(PROVIDER_STYLES))
+    tips = _provider_tips(providers, [provider_style(k).label for k in kinds])
+    layers = []
+    for kind in order:
+        style = provider_style(kind)
+        chosen = np.flatnonzero((kinds == kind) & located)
+        rows = [[float(points[i, 0]), float(points[i, 1]), tips[i]] for i in chosen]
+        data = {"pts": rows, "style": {**style.style, "className": f"cg-provider cg-provider-{len(layers)}"},
+                "cluster": len(rows) > cluster_over}
+        layers.append((DataLayer("providers", data, name=f"{style.label} ({len(rows):,})", show=style.show),
+                       style, len(rows)))
+    return layers
+
+
+def _target_layer(areas, geoms, *, top_n: int) -> DataLayer | None:
+    rank = pd.to_numeric(areas.get("rank", pd.Series(np.nan, index=areas.index)), errors="coerce")
+    chosen = np.flatnonzero((rank.notna() & (rank <= top_n)).to_numpy())
+    chosen = [i for i in chosen if not geoms[i].is_empty]
+    if not chosen:
+        return None
+    chosen.sort(key=lambda i: (rank.iloc[i], str(areas[AREA_CODE].iloc[i])))
+    pts = geo.latlng(areas.geometry.iloc[chosen].representative_point())
+    data = {"geom": [geo.encode_polygons(geoms[i]) for i in chosen], "pts": pts.tolist(),
+            "labels": [esc(int(rank.iloc[i])) for i in chosen]}
+    return DataLayer("targets", data, name=f"Top {len(chosen)} target areas", show=True)
+
+
+def _stable_ids(root) -> None:
+    """Number every element (folium names them with random UUIDs) so output is byte-identical."""
+    counter = itertools.count(1)
+
+    def visit(element) -> None:
+        for part in ("header", "html", "script"):
+            sub = getattr(element, part, None)
+            if isinstance(sub, Element) and sub is not element:
+                visit(sub)
+        renamed = OrderedDict()
+        for key, child in element._children.items():
+            old = child.get_name()
+            child._id = f"{next(counter):03d}"
+            visit(child)
+            renamed[child.get_name() if key == old else key] = child
+        element._children = renamed
+
+    root._id = "000"
+    visit(root)
+
+
+def coverage_map(result, *, measure: str = "unmet_demand", k: int = 5, tiles=None, top_n: int = 10,
+                 cluster_over: int = 100, simplify: bool = True, height: int = 600) -> folium.Map:
+    """An interactive, offline map of a Result.
+
+    Parameters
+    ----------
+    result
+        A :class:`~coverage_gaps.result.Result`.
+    measure
+        Area measure to colour by: ``"unmet_demand"`` (default), ``"access"``,
+        ``"demand_per_10k"`` or ``"nearest_km"``.
+    k
+        Number of classes (2-9); fewer when the measure has fewer distinct values.
+    tiles
+        ``None`` (default): no base map, fully offline.  A folium tile name
+        (``"OpenStreetMap"``, ``"CartoDB positron"``) or a ``folium.TileLayer``
+        adds a base map fetched from the network, with its attribution.
+    top_n
+        Outline and label the areas ranked 1 to ``top_n`` (0 for none).
+    cluster_over
+        Cluster a provider layer (leaflet.markercluster) when it has more points.
+    simplify
+        Simplify boundaries as a coverage (tolerance = map extent / 2,000).
+    height
+        Height in pixels when displayed in a notebook (saved files fill the window).
+
+    Returns
+    -------
+    CoverageMap
+        A ``folium.Map`` with offline assets inlined and stable element ids.
+    """
+    areas = getattr(result, "areas", None)
+    if not isinstance(areas, pd.DataFrame) or AREA_CODE not in areas.columns or "geometry" not in areas.columns:
+        raise InvalidValueError(describe("coverage_map needs a Result whose areas have area_code and geometry",
+                                         value=type(result).__name__, expected="a coverage_gaps Result",
+                                         fix="pass the Result returned by cg.run_profile or cg.analyse"))
+    spec = measure_spec(measure, areas.columns)
+    top_n, cluster_over, height = (_check_int("top_n", top_n, 0), _check_int("cluster_over", cluster_over, 0),
+                                   _check_int("height", height, 1))
+    classes = classify(areas[spec.column], k=k, spec=spec)
+    settings = getattr(result, "settings", {}) or {}
+    who = demand_label(str(settings["demand"])) if settings.get("demand") else "people in need"
+    geoms = geo.display_geometries(areas, simplify=simplify)
+    bounds = geo.bounds_latlng(geoms)
+    provider_layers = _provider_layers(getattr(result, "providers", None), cluster_over=cluster_over)
+    clustered = any(layer.data["cluster"] for layer, _, _ in provider_layers)
+
+    m = CoverageMap(location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2], zoom_start=8,
+                   tiles=None, control_scale=True, font_size="13px")
+    m.default_js, m.default_css = [], []  # no CDN links: Leaflet is inlined below
+    # Marker clusters need a maxZoom, which only a tile layer would otherwise set.
+    m.options.update(max_zoom=18, min_zoom=4, zoom_snap=0.25, zoom_delta=0.5)
+    figure = m.get_root()
+    figure.height = f"{height}px"
+    figure.title = esc(getattr(result, "title", "") or "Advice coverage map")
+    names = ["leaflet_css", "leaflet_js"] + (["markercluster_css", "markercluster_default_css", "markercluster_js"]
+                                             if clustered else [])
+    figure.header.add_child(Raw(_assets.inline_html(names) + f"\n<style>{CSS}</style>\n<script>{SCRIPT}</script>"),
+                            name="cg_assets")
+    figure.html.add_child(Raw(HATCH_SVG), name="cg_hatch")
+    if tiles is not None:
+        try:
+            (tiles if isinstance(tiles, folium.TileLayer) else folium.TileLayer(tiles, control=True)).add_to(m)
+        except ValueError as exc:
+            raise InvalidValueError(describe("base-map tiles not recognised", column="tiles", value=tiles,
+                                             expected="a folium tile name such as 'OpenStreetMap' or a TileLayer "
+                                                      f"with attribution ({exc})", fix="pass tiles=None for no base map"
+                                             )) from None
+    DataLayer("areas", _area_data(areas, geoms, spec, classes, who=who, candidates=getattr(result, "candidates", None),
+                                  top_n=top_n), name=f"Areas: {spec.label}").add_to(m)
+    target = _target_layer(areas, geoms, top_n=top_n) if top_n else None
+    if target is not None:
+        target.add_to(m)
+    for layer, _, _ in provider_layers:
+        layer.add_to(m)
+    sources = list(getattr(result, "sources", []) or [])
+    HtmlControl(legend_html(spec, classes, who=who, providers=[(s, n) for _, s, n in provider_layers],
+                            targets=len(target.data["labels"]) if target is not None else 0, sources=sources,
+                            generated_on=str(getattr(result, "generated_on", "") or ""))).add_to(m)
+    if getattr(result, "synthetic", False):
+        Banner(SYNTHETIC_BANNER).add_to(m)
+    _Attribution().add_to(m)
+    folium.LayerControl(position="topright", collapsed=False).add_to(m)
+    m.fit_bounds(bounds)
+    _stable_ids(figure)
+    m.freeze()
+    return m
+
+
+def map_html(m: folium.Map) -> str:
+    """The map as one complete HTML document (for a file or an iframe ``srcdoc``).
+
+    Raises
+    ------
+    InvalidValueError
+        When the document would load a script, style or image from the
+        network (e.g. a folium plugin added to a :func:`coverage_map`).
+    """
+    text = m.get_root().render()
+    found = _assets.external_references(text)
+    if found:
+        raise InvalidValueError(describe(
+            "the map would load files from the network, so it would be blank offline",
+            value="; ".join(found[:3]), expected="every script and style inlined",
+            fix="build the map with coverage_gaps.maps.coverage_map and do not add folium plugins that use CDN links"))
+    return text
+
+
+def save_map(m: folium.Map, path: str | Path) -> Path:
+    """Write :func:`map_html` to ``path`` (UTF-8, LF line endings) and return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(map_html(m).encode("utf-8"))
+    return path
