@@ -32,7 +32,10 @@ __all__ = [
     "__version__",
 ]
 
-_SUBMODULES = {"io", "geocode", "measures", "gaps", "maps", "report", "export", "scenarios", "demo", "schema", "errors"}
+_SUBMODULES = {
+    "io", "geocode", "measures", "gaps", "maps", "report", "export", "scenarios", "demo", "schema", "errors",
+    "widgets", "check", "pipeline", "config", "sources",
+}
 
 
 def __getattr__(name: str):

@@ -17,9 +17,6 @@ from .result import Result
 
 __all__ = ["explorer", "area_details"]
 
-MAP_MEASURES = ("unmet_demand", "access", "demand_per_10k", "nearest_km")
-
-
 def area_details(result: Result, area_code: str) -> dict[str, pd.DataFrame]:
     """Everything known about one area: measures, providers inside it, candidates to train.
 
@@ -69,7 +66,7 @@ def explorer(profile: Profile, inputs: Inputs, *, top: int = 10):
     import ipywidgets as w
     from IPython.display import HTML, display
 
-    from .maps import coverage_map
+    from .maps import MAP_MEASURES, coverage_map
 
     s = profile.analysis
     catchment = w.FloatSlider(value=float(s["catchment_km"]), min=5, max=80, step=5, description="Catchment km")
