@@ -1,0 +1,360 @@
+"""The funder report: one self-contained HTML file that renders with no network.
+
+``write_report(result, "report.html")`` gives a file a funder can open from an
+email attachment: title, region and data dates, headline figures, the
+interactive map (inlined Leaflet, in a sandboxed frame), the ranked target
+table (sortable, with reasons and candidate partners), a plain-English method
+with its caveats, and every source with its licence and attribution.
+
+* Private data stays private: the report is built from :func:`public_result`,
+  which keeps only :data:`~coverage_gaps.schema.PUBLIC_PROVIDER_FIELDS` and
+  moves provider points to the precision the profile allows.
+* Everything from inputs is escaped (Jinja2 autoescaping).
+* The same Result gives the same bytes: no clock, stable ids, sorted output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import geopandas as gpd
+import jinja2
+import numpy as np
+import pandas as pd
+import shapely
+
+from . import __version__
+from .config import DEFAULT_ANALYSIS
+from .errors import InvalidValueError, describe
+from .gaps import demand_label
+from .measures import RULES
+from .result import Result
+from .schema import AREA_CODE, CRS_BNG, PUBLIC_PROVIDER_FIELDS
+
+__all__ = ["write_report", "render_report", "headline_figures", "public_result", "PRECISIONS"]
+
+#: Location precision a profile may allow for providers in public outputs:
+#: grid size in metres (0 = exact; "area" moves a point to its area's centre).
+PRECISIONS = {"exact": 0.0, "district": 2_000.0, "area": 10_000.0}
+#: Candidate columns that may be published.
+_CANDIDATE_FIELDS = (AREA_CODE, "provider_id", "name", "oisc_level", "status", "categories", "distance_km")
+#: Map and print-map palette (Okabe-Ito, colour-blind safe); labels never rely on colour alone.
+PALETTE = {"desert": "#D55E00", "drought": "#F0E442", "covered": "#56B4E9", "unranked": "#BBBBBB"}
+
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("coverage_gaps", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def fmt_number(value, digits: int = 0) -> str:
+    """``1,281`` / ``4.2``; ``"n/a"`` for a missing or infinite value."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return "n/a"
+    if not np.isfinite(v):
+        return "n/a"
+    return f"{v:,.{digits}f}"
+
+
+def fmt_share(value) -> str:
+    """``47%``; ``"under 1%"`` for a small non-zero share; ``"n/a"`` when missing."""
+    v = float(value)
+    if not np.isfinite(v):
+        return "n/a"
+    if 0 < v < 0.005:
+        return "under 1%"
+    return f"{v:.0%}"
+
+
+def _print_map_svg(areas: gpd.GeoDataFrame, status: dict[str, str], *, width_px: int = 640) -> dict:
+    """A static outline map (inline SVG paths in km) for print and no-script readers."""
+    if len(areas) == 0:
+        return {"paths": [], "view_box": "0 0 1 1"}
+    geom = areas.geometry.to_crs(CRS_BNG).make_valid()
+    x0, y0, x1, y1 = geom.total_bounds
+    step = max(x1 - x0, y1 - y0) / width_px  # one pixel: finer detail is invisible
+    paths = []
+    for code, name, shape in zip(areas[AREA_CODE].astype(str), areas["area_name"].astype(str),
+                                 geom.simplify(step).to_numpy()):
+        d = []
+        for poly in getattr(shape, "geoms", [shape]):
+            for ring in [getattr(poly, "exterior", None), *getattr(poly, "interiors", [])]:
+                if ring is None or ring.is_empty:
+                    continue
+                xy = shapely.get_coordinates(ring)
+                pts = " ".join(f"{(x - x0) / step:.0f},{(y1 - y) / step:.0f}" for x, y in xy[:-1])
+                d.append(f"M{pts}Z")
+        kind = status.get(code, "unranked")
+        paths.append({"d": "".join(d), "fill": PALETTE[kind], "label": f"{name}: {kind}"})
+    return {"paths": paths, "view_box": f"0 0 {(x1 - x0) / step:.0f} {(y1 - y0) / step:.0f}"}
+
+
+_DECAY = {
+    "gaussian": "an adviser's capacity counts fully nearby and less with distance (a Gaussian curve), "
+                "reaching zero at the edge of the catchment",
+    "step": "every adviser inside the catchment counts in full and none outside it",
+    "table": "an adviser's capacity counts less with distance, following the profile's distance table",
+}
+
+
+def _method(result: Result) -> dict:
+    """Plain-English method facts for the template."""
+    s = {**DEFAULT_ANALYSIS, **result.settings}
+    dates = sorted({f"{x.name}: {x.date}" for x in result.sources if x.date})
+    undated = sorted({x.name for x in result.sources if not x.date})
+    rejects = result.rejects.groupby("file").size().sort_index() if len(result.rejects) else pd.Series(dtype=int)
+    benchmark = s.get("benchmark", "all")
+    return {
+        "catchment_km": fmt_number(s.get("catchment_km"), 0),
+        "candidate_km": fmt_number(s["candidate_km"], 0),
+        "decay": _DECAY.get(str(s.get("decay")), str(s.get("decay", ""))),
+        "rule": str(s["rule"]),
+        "rule_text": RULES.get(str(s["rule"]), str(s["rule"])),
+        "benchmark": fmt_number(result.benchmark, 2),
+        "benchmark_all": not isinstance(benchmark, (int, float)) and not s.get("people_per_adviser"),
+        "people_per_adviser": fmt_number(s.get("people_per_adviser") or 0),
+        "drought_share": fmt_share(float(s.get("drought_share", 0.5))),
+        "dates": dates,
+        "undated": undated,
+        "rejects": [{"file": str(f), "rows": fmt_number(n)} for f, n in rejects.items()],
+        "rejects_total": fmt_number(len(result.rejects)),
+    }
+
+
+def _snap_points(providers: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, precision: str) -> gpd.GeoSeries:
+    """Provider points at the published precision (EPSG:27700)."""
+    grid = PRECISIONS[precision]
+    geom = providers.geometry
+    if grid == 0:
+        return geom
+    xy = np.column_stack([shapely.get_x(geom.to_numpy()), shapely.get_y(geom.to_numpy())])  # NaN when missing
+    snapped = np.floor(xy / grid) * grid + grid / 2.0  # the centre of the grid cell, never the address
+    located = np.isfinite(snapped).all(axis=1)
+    points = gpd.GeoSeries(np.where(located, shapely.points(np.nan_to_num(snapped)), None),
+                           index=providers.index, crs=CRS_BNG)
+    if precision == "area" and len(areas):
+        centres = areas.set_index(AREA_CODE).geometry.representative_point()
+        codes = providers[AREA_CODE] if AREA_CODE in providers.columns else pd.Series("", index=providers.index)
+        known = codes.isin(centres.index)
+        points[known] = centres.reindex(codes[known]).to_numpy()
+    return points
+
+
+def public_result(result: Result, *, precision: str | None = None) -> Result:
+    """A copy of ``result`` that is safe to publish.
+
+    Parameters
+    ----------
+    result
+        The analysis Result.
+    precision
+        ``"exact"``, ``"district"`` (points snapped to the centre of a 2 km
+        grid cell) or ``"area"`` (points moved to their area's centre; those
+        outside the study areas to a 10 km grid).  Default: the
+        ``location_precision`` in ``result.settings``, else ``"exact"``.
+
+    Returns
+    -------
+    Result
+        Providers with only :data:`~coverage_gaps.schema.PUBLIC_PROVIDER_FIELDS`
+        plus ``qualifying`` and geometry; candidates with public fields only;
+        no rejects (their values may be private: the report shows counts).
+    """
+    precision = precision or str(result.settings.get("location_precision") or "exact")
+    if precision not in PRECISIONS:
+        raise InvalidValueError(describe(
+            "location precision not recognised", column="location_precision", value=precision,
+            expected=", ".join(PRECISIONS), fix="set [profile] location_precision to exact, district or area"))
+    prov = result.providers
+    keep = [c for c in (*PUBLIC_PROVIDER_FIELDS, "qualifying") if c in prov.columns]
+    providers = gpd.GeoDataFrame(prov[keep].copy(), geometry=_snap_points(prov, result.areas, precision), crs=CRS_BNG)
+    if "location_precision" in providers.columns and precision != "exact":
+        providers["location_precision"] = precision
+    candidates = result.candidates[[c for c in _CANDIDATE_FIELDS if c in result.candidates.columns]].copy()
+    settings = {**result.settings, "location_precision": precision}
+    return replace(result, providers=providers, candidates=candidates, settings=settings,
+                   rejects=result.rejects.iloc[0:0][[]])
+
+
+def headline_figures(result: Result) -> dict[str, float]:
+    """The report's headline numbers for the study areas.
+
+    Returns
+    -------
+    dict
+        ``people_in_need`` (sum of demand), ``qualifying_providers`` (inside
+        the study areas), ``desert_share`` and ``drought_share`` (share of
+        demand in desert / drought areas; NaN when there is no demand),
+        ``areas_without_provider`` (no qualifying provider inside), ``areas``
+        and ``unmet_demand``.
+    """
+    areas = result.areas
+    demand = areas["demand"].fillna(0).astype(float)
+    total = float(demand.sum())
+    prov = result.providers
+    codes = prov[AREA_CODE] if AREA_CODE in prov.columns else pd.Series("", index=prov.index)
+    inside = codes.isin(set(areas[AREA_CODE]))
+    qualifying = prov["qualifying"].fillna(False).astype(bool) if "qualifying" in prov.columns else inside
+
+    def share(flag: str) -> float:
+        return float(demand[areas[flag].fillna(False).astype(bool)].sum() / total) if total else float("nan")
+
+    unmet = areas["unmet_demand"].fillna(0).sum() if "unmet_demand" in areas.columns else np.nan
+    return {
+        "people_in_need": total,
+        "qualifying_providers": int((inside & qualifying).sum()),
+        "desert_share": share("desert"),
+        "drought_share": share("drought"),
+        "areas_without_provider": int((areas["local_providers"].fillna(0) == 0).sum()),
+        "areas": int(len(areas)),
+        "unmet_demand": float(unmet),
+    }
+
+
+def _status(row) -> str:
+    if bool(row.get("desert", False)):
+        return "desert"
+    if bool(row.get("drought", False)):
+        return "drought"
+    return "covered" if pd.notna(row.get("rank")) else "unranked"
+
+
+def _candidate_text(candidates: pd.DataFrame) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for row in candidates.itertuples(index=False):
+        level = int(row.oisc_level) if pd.notna(row.oisc_level) else 0
+        where = "inside the area" if float(row.distance_km) == 0 else f"{fmt_number(row.distance_km, 1)} km away"
+        label = f"OISC Level {level}" if level else "not yet accredited"
+        out.setdefault(str(row.area_code), []).append(f"{row.name} ({label}, {where})")
+    return out
+
+
+def _sort_value(value, digits: int = 6) -> str:
+    """The number a cell sorts by ("" for missing: sorts last)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return ""
+    return "" if not np.isfinite(v) else f"{v:.{digits}f}"
+
+
+def _rows(result: Result) -> list[dict]:
+    candidates = _candidate_text(result.candidates)
+    has_rate = "demand_per_10k" in result.areas.columns
+    top_n = int(result.settings.get("top", 10))
+    rows = []
+    for _, a in result.areas.drop(columns="geometry").iterrows():
+        nearest = a.get("nearest_km", np.nan)
+        rows.append({
+            "code": str(a[AREA_CODE]),
+            "name": str(a.get("area_name", "")),
+            "rank": "" if pd.isna(a.get("rank")) else str(int(a["rank"])),
+            "rank_sort": _sort_value(a.get("rank"), 0),
+            "demand": fmt_number(a["demand"]), "demand_sort": _sort_value(a["demand"]),
+            "rate": fmt_number(a.get("demand_per_10k"), 1) if has_rate else "",
+            "rate_sort": _sort_value(a.get("demand_per_10k")),
+            "local": fmt_number(a.get("local_providers", 0)), "local_sort": _sort_value(a.get("local_providers", 0)),
+            "nearest": fmt_number(nearest, 1) if np.isfinite(float(nearest)) else "none in the data",
+            "nearest_sort": _sort_value(nearest),
+            "access": fmt_number(a.get("access"), 2), "access_sort": _sort_value(a.get("access")),
+            "unmet": fmt_number(a.get("unmet_demand")), "unmet_sort": _sort_value(a.get("unmet_demand")),
+            "status": _status(a),
+            "reason": str(a.get("reason", "")),
+            "candidates": candidates.get(str(a[AREA_CODE]), []),
+            "searched": pd.notna(a.get("rank")) and int(a["rank"]) <= top_n,
+        })
+    return rows
+
+
+def _source_rows(result: Result) -> tuple[list[dict], list[str]]:
+    rows = [{"name": s.name, "file": s.file, "date": s.date or "not stated", "licence": s.licence or "not stated",
+             "attribution": s.attribution, "url": s.url} for s in result.sources]
+    attributions = sorted({s.attribution for s in result.sources if s.attribution})
+    return rows, attributions
+
+
+def _map_html(public: Result, tiles) -> str:
+    from . import maps
+
+    top_n = int(public.settings.get("top", 10))
+    return maps.map_html(maps.coverage_map(public, tiles=tiles, top_n=top_n))
+
+
+def render_report(result: Result, *, title: str | None = None, tiles=None) -> str:
+    """The funder report as one HTML string.
+
+    Parameters
+    ----------
+    result
+        The analysis Result (private provider fields are dropped here).
+    title
+        Heading; default ``result.title``.
+    tiles
+        Optional base-map tiles passed to :func:`coverage_gaps.maps.coverage_map`.
+        ``None`` (default) keeps the report fully offline.
+
+    Returns
+    -------
+    str
+        A complete HTML document with every script and style inlined.
+    """
+    public = public_result(result)
+    figures = headline_figures(public)
+    sources, attributions = _source_rows(public)
+    rows = _rows(public)
+    s = public.settings
+    demand_column = str(s.get("demand", "demand"))
+    counts = {k: sum(r["status"] == k for r in rows) for k in PALETTE}
+    context = {
+        "title": title or public.title or "Immigration and asylum advice coverage",
+        "region": public.region_name,
+        "generated_on": public.generated_on or "not stated",
+        "synthetic": public.synthetic,
+        "version": __version__,
+        "who": demand_label(demand_column),
+        "figures": {
+            "people": fmt_number(figures["people_in_need"]),
+            "providers": fmt_number(figures["qualifying_providers"]),
+            "desert": fmt_share(figures["desert_share"]),
+            "drought": fmt_share(figures["drought_share"]),
+            "without": fmt_number(figures["areas_without_provider"]),
+            "areas": fmt_number(figures["areas"]),
+            "unmet": fmt_number(figures["unmet_demand"]),
+        },
+        "rows": rows,
+        "has_rate": "demand_per_10k" in public.areas.columns,
+        "counts": counts,
+        "deserts": [r["name"] for r in rows if r["status"] == "desert"],
+        "droughts": [r["name"] for r in rows if r["status"] == "drought"],
+        "top": rows[: min(3, len(rows))],
+        "rank_by": str(s.get("rank_by", "unmet_demand")).replace("_", " "),
+        "sources": sources,
+        "attributions": attributions,
+        "method": _method(result),
+        "palette": PALETTE,
+        "print_map": _print_map_svg(public.areas, {r["code"]: r["status"] for r in rows}),
+        "map_html": _map_html(public, tiles),
+        "tiles": tiles is not None,
+        "top_n": int(s.get("top", 10)),
+        "precision": {"exact": "full", "district": "district (about 2 km)", "area": "area (one point per area)"}[
+            s["location_precision"]],
+    }
+    return _TEMPLATES.get_template("report.html.j2").render(**context)
+
+
+def write_report(result: Result, path: str | Path, *, title: str | None = None, tiles=None) -> Path:
+    """Write the funder report to ``path`` (UTF-8, LF) and return the path.
+
+    See :func:`render_report` for the options.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(render_report(result, title=title, tiles=tiles).encode("utf-8"))
+    return path
