@@ -39,6 +39,7 @@ lab: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_e2sfca.py
 	$(BIN)/python benchmarks/bench_map_size.py
+	$(BIN)/python benchmarks/bench_report_size.py
 	$(BIN)/python benchmarks/bench_run.py
 
 clean:

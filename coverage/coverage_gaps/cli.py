@@ -126,23 +126,15 @@ def _result(args):
 
 def _run(args) -> int:
     from .export import target_table, write_exports
+    from .maps import coverage_map, save_map
+    from .report import write_report
 
     start = time.perf_counter()
     profile, result = _result(args)
     out = Path(args.out)
     files = write_exports(result, out)
-    try:
-        from .maps import coverage_map, save_map
-
-        files["map.html"] = save_map(coverage_map(result), out / "map.html")
-    except ImportError:
-        pass
-    try:
-        from .report import write_report
-
-        files["report.html"] = write_report(result, out / "report.html")
-    except ImportError:
-        pass
+    files["map.html"] = save_map(coverage_map(result), out / "map.html")
+    files["report.html"] = write_report(result, out / "report.html")
     top = target_table(result, top=int(result.settings.get("top", 10)))
     label = " (synthetic demo data)" if result.synthetic else ""
     print(f"{result.title}{label}: top {len(top)} target areas")

@@ -302,7 +302,7 @@ def run_profile(profile: Profile | str | Path, *, data_dir=None, overrides: dict
         inputs = inputs or load_inputs(profile)
     return analyse(
         inputs,
-        profile.analysis,
+        {**profile.analysis, "location_precision": profile.meta.get("location_precision", "exact")},
         regions=profile.regions,
         title=profile.title,
         region_name=profile.meta.get("region_name", ""),
