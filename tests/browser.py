@@ -3,7 +3,7 @@
 Use in a test module::
 
     import pytest
-    from browser import chromium, offline_page  # noqa: F401  (chromium is a fixture)
+    from browser import offline_page  # the chromium fixture comes from conftest.py
 
     pytestmark = pytest.mark.browser
 

@@ -35,3 +35,7 @@ def out_dir(request) -> Path:
     path = ROOT / "tests" / "output" / name
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# One headless Chromium per test session, shared by every browser test (tests/browser.py).
+from browser import chromium  # noqa: E402,F401  (a session fixture)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import folium
 import pytest
 from _result_fixtures import HOSTILE_BACKTICK, HOSTILE_IMG, HOSTILE_TEMPLATE, tiny_result
-from browser import chromium, offline_page  # noqa: F401  (chromium is a fixture)
+from browser import offline_page
 
 from coverage_gaps import maps
 

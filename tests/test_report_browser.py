@@ -7,7 +7,7 @@ import pytest
 from coverage_gaps import report
 
 from _result_fixtures import HOSTILE_IMG, tiny_result
-from browser import chromium, offline_page  # noqa: F401  (chromium is a fixture)
+from browser import offline_page
 
 pytestmark = pytest.mark.browser
 

@@ -88,6 +88,26 @@ class _Attribution(MacroElement):
         self.get_root().script.add_child(Raw(js), name=self.get_name())
 
 
+class _RefitOnLoad(MacroElement):
+    """Re-measure the map and fit the study area once the page has laid out.
+
+    Inside an iframe (notebooks, the report) Leaflet can start while its box is
+    still 0 x 0 and stay zoomed out; fitting again on ``load`` fixes that.
+    """
+
+    def __init__(self, bounds):
+        super().__init__()
+        self._name = "refit"
+        self.bounds = bounds
+
+    def render(self, **kwargs):
+        js = ("(function (m, b) { function refit() { m.invalidateSize(); m.fitBounds(b); }"
+              " if (document.readyState === 'complete') { setTimeout(refit, 0); }"
+              " else { window.addEventListener('load', refit); } })"
+              f"({self._parent.get_name()}, {safe_json(self.bounds)});")
+        self.get_root().script.add_child(Raw(js), name=self.get_name())
+
+
 def _check_int(name: str, value, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
         raise InvalidValueError(describe("the map option is not a whole number in range", column=name, value=value,
@@ -325,6 +345,7 @@ def coverage_map(result, *, measure: str = "unmet_demand", k: int = 5, tiles=Non
     _Attribution().add_to(m)
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
     m.fit_bounds(bounds)
+    _RefitOnLoad(bounds).add_to(m)
     _stable_ids(figure)
     m.freeze()
     return m
