@@ -5,9 +5,12 @@ Every loader returns the validated table in the project's data contract
 """
 
 from ._read import match_column, read_table
-from .areas import load_areas, load_region_lookup
-from .demand import load_asy_d11, load_demand_table, load_population
-from .providers import PARTNER_COLUMNS, load_laa_offices, load_partners
+from .areas import load_areas
+from .demand import load_asy_d11, load_population
+from .demand_table import load_demand_table
+from .laa import load_laa_offices
+from .partners import PARTNER_COLUMNS, load_partners
+from .regions import load_region_lookup
 
 __all__ = [
     "read_table",

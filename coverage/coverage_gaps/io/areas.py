@@ -6,12 +6,12 @@ Shapefile) or a GeoParquet file, finds the ONS code and name columns
 system against where Great Britain is, repairs invalid polygons and returns
 the areas in British National Grid (EPSG:27700) as a :class:`Loaded`.
 
-Rows are numbered by feature: row 1 is the file's first feature.
+Rows are numbered by feature: row 1 is the file's first feature.  The LAD to
+region lookup (:func:`load_region_lookup`) lives in :mod:`.regions`.
 """
 
 from __future__ import annotations
 
-import re
 import warnings
 from pathlib import Path
 
@@ -29,14 +29,13 @@ from ..errors import (
     MissingCRSError,
     describe,
 )
-from ..schema import AREA_CODE, AREA_NAME, CRS_BNG, REGION_CODE, REGION_NAME
-from ._read import match_column, read_table, require_file
+from ..schema import AREA_CODE, AREA_NAME, CRS_BNG
+from ._match import ONS_CODE, ONS_NAME, match_column
+from ._read import require_file
+from .regions import _add_regions, _keep_regions, _lookup_frame, load_region_lookup
 
 __all__ = ["load_areas", "load_region_lookup"]
 
-#: ONS code / name columns: LAD22CD, LSOA11NM, RGN22CD, CTRY21NM ...
-_ONS_CODE = re.compile(r"^([A-Za-z]+?)(\d\d)CD$")
-_ONS_NAME = re.compile(r"^([A-Za-z]+?)(\d\d)NM$")
 _GENERIC_CODES = (AREA_CODE, "code", "areacode", "geography code", "geo_code")
 _GENERIC_NAMES = (AREA_NAME, "name", "areaname", "geography name", "geo_name")
 #: Whole-UK extent in British National Grid metres (Northern Ireland reaches x < 0).
@@ -44,8 +43,6 @@ _UK_BNG = (-250_000, -20_000, 800_000, 1_300_000)
 #: Whole-UK extent in degrees (lon_min, lat_min, lon_max, lat_max).
 _UK_DEG = (-11.0, 49.0, 3.0, 62.0)
 _PARQUET = (".parquet", ".geoparquet")
-_REGION_CODE_NAMES = (REGION_CODE, "region code", "RGNCD", "GORCD", "region")
-_REGION_NAME_NAMES = (REGION_NAME, "region name", "RGNNM", "GORNM")
 
 
 def load_areas(
@@ -147,37 +144,6 @@ def load_areas(
     return finish(loaded, what="area")
 
 
-def load_region_lookup(
-    path: str | Path,
-    *,
-    area_code_column: str | None = None,
-    region_code_column: str | None = None,
-    region_name_column: str | None = None,
-) -> pd.DataFrame:
-    """Read an ONS area to region lookup (e.g. ``LAD22CD, LAD22NM, RGN22CD, RGN22NM``).
-
-    Parameters
-    ----------
-    path
-        CSV (UTF-8 with or without byte-order mark, or Windows-1252) or XLSX.
-    area_code_column, region_code_column, region_name_column
-        Column names, when the ONS pattern (``LADnnCD``, ``RGNnnCD``,
-        ``RGNnnNM``) does not find them.
-
-    Returns
-    -------
-    DataFrame
-        ``area_code, region_code, region_name``, one row per area code.
-
-    Raises
-    ------
-    MissingColumnError, DuplicateCodeError
-    """
-    df, first = read_table(path, header_hint=("LAD22CD", "RGN22CD", "RGN22NM"))
-    df.attrs["first_data_row"] = first
-    return _lookup_frame(df, Path(path).name, area_code_column, region_code_column, region_name_column)
-
-
 # --- private steps -----------------------------------------------------------
 
 
@@ -243,7 +209,7 @@ def _code_name_columns(gdf, path: Path, code_column, name_column) -> tuple[str, 
                 expected="one of " + ", ".join(map(repr, cols)), fix="give the column name exactly as the file has it"))
     code = code_column
     if code is None:
-        ons = [c for c in cols if _ONS_CODE.match(str(c))]
+        ons = [c for c in cols if ONS_CODE.match(str(c))]
         if ons:  # the finest geography has the most distinct codes (LSOA11CD before LAD22CD)
             code = max(ons, key=lambda c: (gdf[c].nunique(), -ons.index(c)))
         else:
@@ -256,9 +222,9 @@ def _code_name_columns(gdf, path: Path, code_column, name_column) -> tuple[str, 
             fix="pass code_column= (code_column in the profile's [inputs.areas])"))
     name = name_column
     if name is None:
-        m = _ONS_CODE.match(str(code))
+        m = ONS_CODE.match(str(code))
         paired = f"{m.group(1)}{m.group(2)}NM" if m else None
-        named = [c for c in cols if _ONS_NAME.match(str(c))]
+        named = [c for c in cols if ONS_NAME.match(str(c))]
         name = (match_column(cols, [paired]) if paired else None) or (named[0] if named else None) \
             or match_column(cols, _GENERIC_NAMES)
     return code, name
@@ -361,78 +327,6 @@ def _raise_duplicates(code: pd.Series, path: Path, column: str) -> None:
         f"{len(groups)} area code(s) appear on more than one feature: {listing}{more}", file=path.name,
         column=column, expected="one feature per area code",
         fix="dissolve the features by code (geopandas dissolve, or QGIS Dissolve) or remove the repeats"))
-
-
-def _lookup_frame(df: pd.DataFrame, file, area_code_column=None, region_code_column=None,
-                  region_name_column=None) -> pd.DataFrame:
-    if {AREA_CODE, REGION_CODE} <= set(df.columns) and area_code_column is None:
-        out = df[[AREA_CODE, REGION_CODE] + ([REGION_NAME] if REGION_NAME in df.columns else [])].copy()
-    else:
-        cols = list(df.columns)
-        ons = [c for c in cols if _ONS_CODE.match(str(c))]
-        regionish = [c for c in ons if _ONS_CODE.match(str(c)).group(1).upper() in ("RGN", "GOR", "CTRY")]
-        area = area_code_column or next((c for c in ons if c not in regionish), None) \
-            or match_column(cols, (AREA_CODE, "LAD code", "code"))
-        region = region_code_column or next((c for c in regionish if str(c).upper().startswith(("RGN", "GOR"))),
-                                            None) or match_column(cols, _REGION_CODE_NAMES)
-        rname = region_name_column or next((c for c in cols if re.match(r"^(RGN|GOR)\d\dNM$", str(c), re.I)),
-                                           None) or match_column(cols, _REGION_NAME_NAMES)
-        missing = [what for what, c in (("area code", area), ("region code", region)) if c is None or c not in cols]
-        if missing:
-            raise MissingColumnError(describe(
-                f"no {' or '.join(missing)} column in the region lookup", file=file,
-                expected="columns such as LAD22CD and RGN22CD (RGN22NM); the file has " + ", ".join(map(repr, cols)),
-                fix="pass area_code_column= / region_code_column= (or set them in [inputs.region_lookup])"))
-        out = pd.DataFrame({AREA_CODE: df[area], REGION_CODE: df[region]})
-        out[REGION_NAME] = df[rname] if rname in cols else ""
-    out = out.astype("string").apply(lambda s: s.str.strip()).fillna("")
-    out = out[out[AREA_CODE] != ""].drop_duplicates()
-    dup = out[AREA_CODE][out[AREA_CODE].duplicated()]
-    if len(dup):
-        raise DuplicateCodeError(describe(
-            "area code(s) mapped to more than one region: " + ", ".join(sorted(set(dup))[:10]), file=file,
-            expected="one region per area", fix="keep one row per area code in the lookup"))
-    return out.reset_index(drop=True)
-
-
-#: ONS country codes stand in for the region of areas an English region lookup
-#: does not cover (Wales has no English-style regions): W06... -> Wales.
-_COUNTRY_BY_PREFIX = {
-    "W": ("W92000004", "Wales"),
-    "S": ("S92000003", "Scotland"),
-    "N": ("N92000002", "Northern Ireland"),
-}
-
-
-def _add_regions(table: gpd.GeoDataFrame, lookup: pd.DataFrame) -> gpd.GeoDataFrame:
-    by_code = lookup.set_index(AREA_CODE)
-    first = table[AREA_CODE].astype(str).str[:1]
-    for i, col in enumerate((REGION_CODE, REGION_NAME)):
-        country = first.map({k: v[i] for k, v in _COUNTRY_BY_PREFIX.items()})
-        table[col] = table[AREA_CODE].map(by_code[col]).fillna(country).fillna("").astype("string")
-    return table
-
-
-def _keep_regions(table, regions, path: Path, have_lookup: bool):
-    wanted = [regions] if isinstance(regions, str) else [str(r) for r in regions]
-    if not have_lookup:
-        raise InvalidValueError(describe(
-            "regions= needs a region lookup", file=path.name, value=wanted,
-            fix="pass region_lookup= (the ONS LAD to region lookup file)"))
-    present = set(table[REGION_CODE])
-    absent = [r for r in wanted if r not in present]
-    keep = table[REGION_CODE].isin(wanted)
-    if not keep.any():
-        raise InvalidValueError(describe(
-            "no area lies in the requested region(s)", file=path.name, value=", ".join(wanted),
-            expected="region codes from the lookup: " + ", ".join(sorted(present - {""})),
-            fix="check the region codes (e.g. E12000005 West Midlands)"))
-    notes = []
-    if absent:
-        text = f"{path.name}: region(s) {', '.join(absent)} match no area in the lookup"
-        warnings.warn(text, stacklevel=3)
-        notes.append(text)
-    return table[keep], int((~keep).sum()), notes
 
 
 def _listing(items: list[str], first: int = 10) -> str:
