@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pandas as pd
 
@@ -19,6 +20,15 @@ def test_run_writes_every_output_and_prints_the_top_ten(tmp_path, capsys):
     assert list(targets.columns[:11]) == ["rank", "area_code", "area_name", "demand", "local_providers",
                                           "nearest_km", "access", "unmet_demand", "desert", "drought", "reason"]
     assert targets["rank"].tolist() == list(range(1, len(targets) + 1))
+    # every export made from the demo says so
+    assert (targets["data_note"] == "synthetic demo data").all()
+    about = pd.read_excel(tmp_path / "targets.xlsx", sheet_name="about").set_index("item")["value"]
+    assert about["data"].startswith("synthetic demo data")
+    with sqlite3.connect(tmp_path / "areas.gpkg") as db:
+        descriptions = [d for (d,) in db.execute("select description from gpkg_contents order by table_name")]
+    assert descriptions and all("synthetic demo data" in d for d in descriptions)
+    assert "synthetic demo data" in (tmp_path / "map.html").read_text().lower()
+    assert "synthetic demo data" in (tmp_path / "report.html").read_text().lower()
     # the rejects file lists the demo's two unknown postcodes
     rejects = pd.read_csv(tmp_path / "rejects.csv")
     assert len(rejects) == 2 and rejects["reason"].str.contains("unknown postcode").all()

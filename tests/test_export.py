@@ -73,7 +73,9 @@ def test_exports_neutralise_cells_and_are_byte_identical(tmp_path):
     assert ws.auto_filter.ref == "A1:N3"  # 11 contract columns + region_code, coverage_share, candidates
     assert ws["G1"].value == "access" and ws["G2"].number_format == "0.00"
     assert ws["C2"].value == "'=HYPERLINK(\"http://x\")" and ws["C2"].data_type == "s"
-    assert set(wb.sheetnames) == {"targets", "candidates", "rejects"}
+    assert wb.sheetnames == ["targets", "candidates", "rejects", "about"]
+    about = {r[0]: r[1] for r in wb["about"].iter_rows(min_row=2, values_only=True)}
+    assert about["generated on"] == "2026-01-02" and "data" not in about  # real data: no synthetic note
     layer = gpd.read_file(tmp_path / "a" / "areas.gpkg", layer="areas")
     assert len(layer) == 2 and layer.crs.to_epsg() == 27700
 

@@ -29,6 +29,7 @@ __all__ = [
     "write_xlsx",
     "write_gpkg",
     "write_exports",
+    "about_table",
 ]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -99,7 +100,27 @@ def target_table(result, *, top: int | None = None, region: str | None = None) -
     else:
         table = table.assign(candidates="")
     columns = TARGET_COLUMNS + [c for c in EXTRA_COLUMNS if c in table.columns]
-    return table[columns].reset_index(drop=True)
+    table = table[columns].reset_index(drop=True)
+    if getattr(result, "synthetic", False):
+        table["data_note"] = SYNTHETIC_NOTE
+    return table
+
+
+SYNTHETIC_NOTE = "synthetic demo data"
+
+
+def about_table(result) -> pd.DataFrame:
+    """What a set of exports is: title, dates, settings and sources, one ``item, value`` row each."""
+    rows = [("title", result.title), ("region", result.region_name), ("generated on", result.generated_on)]
+    if result.synthetic:
+        rows.append(("data", f"{SYNTHETIC_NOTE}: not real places or people"))
+    rows.append(("benchmark access (capacity per 1,000 people in demand)", round(float(result.benchmark), 4)))
+    rows += [(f"setting: {k}", str(v)) for k, v in sorted(result.settings.items())]
+    for src in result.sources:
+        detail = "; ".join(x for x in (src.file, f"dated {src.date}" if src.date else "", src.licence,
+                                        src.attribution) if x)
+        rows.append((f"source: {src.name}", detail))
+    return pd.DataFrame(rows, columns=["item", "value"])
 
 
 def public_providers(result) -> pd.DataFrame:
@@ -189,7 +210,10 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, *, generated_o
 
 
 def write_gpkg(result, path: str | Path, *, generated_on: str = "2000-01-01") -> Path:
-    """GeoPackage with an ``areas`` layer (all measures) and a public ``providers`` layer."""
+    """GeoPackage with an ``areas`` layer (all measures) and a public ``providers`` layer.
+
+    Each layer's description names the analysis (and says "synthetic demo data" for the demo).
+    """
     import pyogrio
 
     path = Path(path)
@@ -208,9 +232,12 @@ def write_gpkg(result, path: str | Path, *, generated_on: str = "2000-01-01") ->
     stamp = f"{generated_on[:10]}T00:00:00Z"
     before = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})  # fixed timestamps: same bytes each run
+    note = f"{result.title} ({SYNTHETIC_NOTE})" if result.synthetic else result.title
     try:
-        areas.to_file(path, layer="areas", driver="GPKG", engine="pyogrio")
-        providers.to_file(path, layer="providers", driver="GPKG", engine="pyogrio", mode="a")
+        areas.to_file(path, layer="areas", driver="GPKG", engine="pyogrio",
+                      layer_options={"DESCRIPTION": f"{note}: areas with every measure, rank and reason"})
+        providers.to_file(path, layer="providers", driver="GPKG", engine="pyogrio", mode="a",
+                          layer_options={"DESCRIPTION": f"{note}: providers (public fields only)"})
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
     return path
@@ -225,7 +252,8 @@ def write_exports(result, out_dir: str | Path) -> dict[str, Path]:
     files = {
         "targets.csv": write_csv(targets, out / "targets.csv"),
         "targets.xlsx": write_xlsx(
-            {"targets": targets, "candidates": result.candidates, "rejects": result.rejects},
+            {"targets": targets, "candidates": result.candidates, "rejects": result.rejects,
+             "about": about_table(result)},
             out / "targets.xlsx",
             generated_on=day,
         ),
