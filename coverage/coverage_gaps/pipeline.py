@@ -21,6 +21,7 @@ import pandas as pd
 from . import gaps, measures
 from ._validate import Loaded
 from .config import Profile, load_profile
+from .errors import InvalidValueError, describe
 from .result import Result, Source
 from .schema import (
     AREA_CODE,
@@ -192,7 +193,11 @@ def _area_table(inputs: Inputs, demand_column: str, population_column: str | Non
         for col in values.columns:
             areas[col] = areas[AREA_CODE].map(values[col])
     if demand_column not in areas.columns:
-        raise KeyError(f"demand column {demand_column!r} is not among the demand layers: {list(inputs.demand)}")
+        raise InvalidValueError(describe(
+            "the demand column is not among the demand layers", column="[analysis] demand", value=demand_column,
+            expected=" or ".join(repr(c) for c in areas.columns if c in {
+                col for loaded in inputs.demand.values() for col in loaded.table.columns} - {AREA_CODE}) or "a layer",
+            fix="set [analysis] demand to the name of one [[inputs.demand]] layer"))
     # Asy_D11 lists only areas with people on support: an absent area has none.
     areas[DEMAND] = areas[demand_column].fillna(0.0).astype(float)
     if population_column and population_column in areas.columns:
@@ -223,9 +228,52 @@ def place_demand(inputs: Inputs, settings: dict) -> tuple[gpd.GeoDataFrame, gpd.
     return areas, points, population
 
 
+def _locate_providers(providers: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, rule: str) -> gpd.GeoDataFrame:
+    """Add ``qualifying``, ``provider_type`` and the area each provider sits in."""
+    qualifying = measures.is_qualifying(providers, rule=rule)
+    providers = providers.assign(qualifying=qualifying.to_numpy(),
+                                 provider_type=_provider_type(providers, qualifying).to_numpy())
+    inside = gpd.sjoin(providers[["geometry"]], areas[[AREA_CODE, "geometry"]], how="left", predicate="intersects")
+    inside = inside[~inside.index.duplicated(keep="first")]  # a point on a shared edge joins its first area
+    providers[AREA_CODE] = inside[AREA_CODE].fillna("").to_numpy()
+    providers["area_name"] = providers[AREA_CODE].map(areas.set_index(AREA_CODE)["area_name"]).fillna("")
+    return providers
+
+
+def _benchmark(providers: gpd.GeoDataFrame, areas: pd.DataFrame, s: dict) -> tuple[float, str]:
+    """The benchmark access and the words the reasons use for it."""
+    if isinstance(s.get("benchmark"), (int, float)):
+        return float(s["benchmark"]), "benchmark"
+    people = float(s.get("people_per_adviser") or 0)
+    value = measures.benchmark_access(
+        total_capacity=float(providers.loc[providers["qualifying"], CAPACITY].sum()),
+        total_demand=float(areas[DEMAND].sum()),
+        standard_people_per_adviser=people or None,
+    )
+    return value, (f"(the standard: one adviser per {people:,.0f} people)" if people
+                   else "across all areas in the data")
+
+
+def _study_region(areas: gpd.GeoDataFrame, regions) -> gpd.GeoDataFrame:
+    if not regions:
+        return areas.copy()
+    codes = areas.get(REGION_CODE, pd.Series("", index=areas.index))
+    keep = areas[codes.isin(list(regions))].copy()
+    if keep.empty:
+        known = ", ".join(sorted(set(codes) - {""})[:12]) or "none (give [inputs.region_lookup])"
+        raise InvalidValueError(describe("no area lies in the study region", column="[profile] region",
+                                         value=list(regions), expected=f"region codes of the areas: {known}",
+                                         fix="check the region codes, or add a region lookup to the profile"))
+    return keep
+
+
 def analyse(inputs: Inputs, settings: dict, *, regions=(), title: str = "", region_name: str = "",
             generated: str = "", synthetic: bool = False) -> Result:
     """Compute every measure, flag, rank and reason for the study region.
+
+    Measures are computed over every area in the data, so supply and
+    competing demand outside the study region count; the study region then
+    filters the output.
 
     Parameters
     ----------
@@ -237,49 +285,29 @@ def analyse(inputs: Inputs, settings: dict, *, regions=(), title: str = "", regi
         Region codes that make the study region; empty means every area.
     """
     s = settings
+    catchment_km = float(s["catchment_km"])
     areas, points, population = place_demand(inputs, s)
-    providers = inputs.provider_table()
-    qualifying = measures.is_qualifying(providers, rule=s["rule"])
-    providers = providers.assign(qualifying=qualifying.to_numpy(), provider_type=_provider_type(providers, qualifying).to_numpy())
-    within = gpd.sjoin(providers[["geometry"]], areas[[AREA_CODE, "geometry"]], how="left", predicate="intersects")
-    within = within[~within.index.duplicated(keep="first")]
-    providers[AREA_CODE] = within[AREA_CODE].fillna("").to_numpy()
-    providers["area_name"] = providers[AREA_CODE].map(areas.set_index(AREA_CODE)["area_name"]).fillna("")
-
-    m = measures.area_measures(
-        areas, providers, points, demand_column=DEMAND, population_column=population,
-        catchment_km=float(s["catchment_km"]), decay=s["decay"],
-        decay_table=s.get("decay_table") or None, rule=s["rule"],
-    )
-    areas = areas.join(m, on=AREA_CODE)
-    benchmark = measures.benchmark_access(
-        total_capacity=float(providers.loc[qualifying.to_numpy(), CAPACITY].sum()),
-        total_demand=float(areas[DEMAND].sum()),
-        standard_people_per_adviser=float(s.get("people_per_adviser") or 0) or None,
-    ) if not isinstance(s.get("benchmark"), (int, float)) else float(s["benchmark"])
+    providers = _locate_providers(inputs.provider_table(), areas, s["rule"])
+    areas = areas.join(measures.area_measures(
+        areas, providers, points, demand_column=DEMAND, population_column=population, catchment_km=catchment_km,
+        decay=s["decay"], decay_table=s.get("decay_table") or None, rule=s["rule"]), on=AREA_CODE)
+    benchmark, benchmark_label = _benchmark(providers, areas, s)
     areas["unmet_demand"] = measures.unmet_demand(areas[DEMAND], areas["access"], benchmark)
-    desert, drought = measures.flags(areas, benchmark=benchmark, catchment_km=float(s["catchment_km"]),
-                                     drought_share=float(s["drought_share"]))
-    areas["desert"], areas["drought"] = desert, drought
+    areas["desert"], areas["drought"] = measures.flags(areas, benchmark=benchmark, catchment_km=catchment_km,
+                                                       drought_share=float(s["drought_share"]))
 
-    if regions:
-        areas = areas[areas.get(REGION_CODE, pd.Series("", index=areas.index)).isin(list(regions))]
-    areas = areas.copy()
+    areas = _study_region(areas, regions)
     areas["rank"] = gaps.rank_areas(areas, by=s["rank_by"], min_demand=float(s["min_demand"]))
-    label = "across all areas in the data" if s.get("benchmark", "all") == "all" and not s.get("people_per_adviser") else "benchmark"
-    areas["reason"] = [
-        gaps.explain(row, benchmark=benchmark, benchmark_label=label, demand_column=s["demand"],
-                     catchment_km=float(s["catchment_km"]))
-        for _, row in areas.iterrows()
-    ]
+    areas["reason"] = [gaps.explain(row, benchmark=benchmark, benchmark_label=benchmark_label,
+                                    demand_column=s["demand"], catchment_km=catchment_km)
+                       for _, row in areas.iterrows()]
     areas = areas.sort_values(["rank", AREA_CODE], na_position="last", kind="mergesort").reset_index(drop=True)
     top = areas[areas["rank"].notna() & (areas["rank"] <= int(s["top"]))]
-    candidates = gaps.find_candidates(top, providers, within_km=float(s["candidate_km"]))
     return Result(
         areas=gpd.GeoDataFrame(areas, geometry="geometry", crs=CRS_BNG),
         providers=providers,
         rejects=inputs.rejects,
-        candidates=candidates,
+        candidates=gaps.find_candidates(top, providers, within_km=float(s["candidate_km"])),
         settings=dict(s),
         sources=list(inputs.sources),
         title=title,
