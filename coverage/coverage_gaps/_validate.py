@@ -39,7 +39,9 @@ class RejectLog:
         self._rows: list[dict] = []
 
     def add(self, row: int | None, reason: str, *, column: str | None = None, value: object = None) -> None:
-        """Record one rejected row (``row`` as a spreadsheet shows it)."""
+        """Record one rejected row (``row`` as a spreadsheet shows it); a missing value is recorded as missing."""
+        if value is not None and pd.api.types.is_scalar(value) and pd.isna(value):
+            value = None  # not the text "<NA>" or "nan"
         self._rows.append(
             {
                 "file": self.file,
@@ -60,10 +62,14 @@ class RejectLog:
         return len(self._rows)
 
     def frame(self) -> pd.DataFrame:
-        """The rejects as a DataFrame with the standard columns."""
+        """The rejects as a DataFrame with the standard columns, in spreadsheet-row order.
+
+        Loaders find problems check by check, so rows are sorted (stably: a
+        row's reasons keep the order they were found in).
+        """
         df = pd.DataFrame(self._rows, columns=REJECT_COLUMNS)
         df["row"] = df["row"].astype("Int64")
-        return df
+        return df.sort_values("row", kind="stable").reset_index(drop=True)
 
 
 @dataclass
@@ -105,6 +111,7 @@ class Loaded:
 
     def summary(self, first: int = 5) -> dict:
         """Counts and the first rejects, as plain data for printing or JSON."""
+        head = self.rejects.head(first)
         return {
             "source": self.source,
             "date": self.date,
@@ -112,7 +119,7 @@ class Loaded:
             "rows_used": self.used,
             "rows_filtered": self.filtered,
             "rows_rejected": self.rejected,
-            "first_rejects": self.rejects.head(first).astype(object).where(self.rejects.head(first).notna(), None).to_dict("records"),
+            "first_rejects": head.astype(object).where(head.notna(), None).to_dict("records"),
             "notes": list(self.notes),
         }
 
@@ -143,7 +150,7 @@ def finish(loaded: Loaded, *, what: str) -> Loaded:
             f"{loaded.source}: rows read {loaded.read} != used {loaded.used} + "
             f"filtered {loaded.filtered} + rejected {loaded.rejected}"
         )
-    if loaded.read and loaded.used == 0 and loaded.rejected == loaded.read - loaded.filtered and loaded.rejected:
+    if loaded.used == 0 and loaded.rejected:  # (counts reconcile, so every unfiltered row was rejected)
         first = loaded.rejects.iloc[0]
         raise AllRowsRejectedError(
             f"{loaded.source}: all {loaded.rejected} {what} rows were rejected; "

@@ -40,10 +40,18 @@ def sniff(path: str | Path) -> str:
     InvalidValueError
         When the header matches no known kind, naming the columns found.
     """
-    path = Path(path)
+    return _sniff(Path(path))[0]
+
+
+def _sniff(path: Path):
+    """The kind of input and the table read to tell it (``None`` for boundary files)."""
     if path.suffix.lower() in GEO_SUFFIXES:
-        return "areas"
+        return "areas", None
     table, _ = read_table(path)
+    return _kind(table, path), table
+
+
+def _kind(table, path: Path) -> str:
     names = {normalise_name(c) for c in table.columns}
     for kind, needed in _SIGNATURES:
         if needed <= names:
@@ -74,10 +82,14 @@ def check_files(paths: list[str | Path]) -> dict[str, Loaded]:
     from .geocode import PostcodeLookup
 
     paths = [Path(p) for p in paths]
-    kinds = {p: sniff(p) for p in paths}
+    kinds, lookups = {}, {}  # lookups: the tables sniffing read, kept to report without reading again
+    for p in paths:
+        kinds[p], table = _sniff(p)
+        if kinds[p] in ("postcodes", "postcode_districts"):
+            lookups[p] = table
     ordered = sorted(paths, key=lambda p: kinds[p] != "areas")
     out: dict[str, Loaded] = {}
-    areas = None
+    areas = codes = None  # the first boundary file's areas and their codes
     districts = next((p for p in paths if kinds[p] == "postcode_districts"), None)
     full = next((p for p in paths if kinds[p] == "postcodes"), None)
     geocoder = PostcodeLookup.from_files(postcodes=full, districts=districts) if (full or districts) else None
@@ -85,10 +97,10 @@ def check_files(paths: list[str | Path]) -> dict[str, Loaded]:
         warnings.simplefilter("ignore")
         for p in ordered:
             kind = kinds[p]
-            codes = None if areas is None else set(areas[AREA_CODE])
             if kind == "areas":
                 loaded = io.load_areas(p)
-                areas = loaded.table if areas is None else areas
+                if areas is None:
+                    areas, codes = loaded.table, set(loaded.table[AREA_CODE])
             elif kind == "asy_d11":
                 loaded = io.load_asy_d11(p, area_codes=codes)
             elif kind == "nomis":
@@ -100,7 +112,7 @@ def check_files(paths: list[str | Path]) -> dict[str, Loaded]:
             elif kind == "table":
                 loaded = io.load_demand_table(p, area_codes=codes)
             else:  # lookups: read to prove they parse, no rows to reject
-                table = io.load_region_lookup(p) if kind == "region_lookup" else read_table(p)[0]
+                table = io.load_region_lookup(p) if kind == "region_lookup" else lookups[p]
                 loaded = Loaded(table=table, rejects=RejectLog(p).frame(), read=len(table), used=len(table),
                                 source=p.name)
             out[f"{kind}:{p.name}"] = loaded

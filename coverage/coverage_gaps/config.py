@@ -179,7 +179,7 @@ def _check_table(where: str, table: object, problems: list[str]) -> None:
             problems.append(f"[{where}] unknown key {key!r}{hint}")
             continue
         expected = schema[key]
-        ok = isinstance(value, expected) and not (expected is not bool and expected != _BOOL and isinstance(value, bool))
+        ok = isinstance(value, expected) and (expected is bool or not isinstance(value, bool))  # true is not 1
         if not ok:
             problems.append(f"[{where}] {key} = {value!r}: expected {_type_name(expected)}")
             continue
@@ -208,6 +208,9 @@ def _validate(raw: dict, base: Path, problems: list[str]) -> tuple[dict, dict, d
     meta = raw.get("profile", {})
     _check_table("profile", meta, problems)
     inputs = raw.get("inputs", {})
+    if not isinstance(inputs, dict):
+        problems.append("[inputs] should hold [inputs.<name>] tables")
+        inputs = {}
     if "areas" not in inputs:
         problems.append("[inputs.areas] is missing: every profile needs area boundaries")
     for name, value in inputs.items():
@@ -257,7 +260,9 @@ def load_profile(path: str | Path, *, data_dir: str | Path | None = None, overri
     if not path.is_file():
         raise ProfileError(path, [f"profile file not found: {path.resolve()}"])
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Notepad may add a byte-order mark
+    except UnicodeDecodeError:
+        raise ProfileError(path, ["not UTF-8 text: save the profile as UTF-8 (TOML files must be UTF-8)"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(path, [f"not valid TOML: {exc}"]) from None
     problems: list[str] = []

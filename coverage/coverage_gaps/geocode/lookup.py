@@ -16,8 +16,7 @@ import pandas as pd
 
 from ..errors import EmptyInputError, InvalidValueError, MissingColumnError, describe
 from ..io._read import match_column, require_file
-from .postcodes import (_empty_locate, _mark_unusable, lonlat_to_bng, normalise_postcode, normalise_postcodes,
-                        postcode_district)
+from .postcodes import _start_locate, lonlat_to_bng, normalise_postcode, normalise_postcodes, postcode_district
 
 __all__ = ["PostcodeLookup", "CODEPOINT_COLUMNS"]
 
@@ -108,11 +107,7 @@ class PostcodeLookup:
             found, else ``"no postcode"``, ``"malformed postcode"`` or
             ``"unknown postcode"``).
         """
-        raw = pd.Series(list(postcodes) if not isinstance(postcodes, pd.Series) else postcodes,
-                        dtype="string").reset_index(drop=True)
-        norm = normalise_postcodes(raw)
-        out = _empty_locate(norm)
-        todo = _mark_unusable(raw, norm, out).to_numpy()
+        norm, out, todo = _start_locate(postcodes)
         if todo.any():
             self._fill(out, todo, norm, self._postcodes, "postcode")
         todo = todo & out["x"].isna().to_numpy()
@@ -160,8 +155,8 @@ def _read_postcode_file(path: Path, notes: list[str]) -> pd.DataFrame:
         return pd.concat([_read_postcode_file(p, notes) for p in files], ignore_index=True)
     head = _head(path, "postcode lookup")
     if normalise_postcode(head.iloc[0, 0]) is not None:  # Code-Point Open: no header row
-        frame = pd.read_csv(path, header=None, usecols=[0, 2, 3], names=["postcode", "easting", "northing"],
-                            dtype={"postcode": str}, encoding_errors="replace")
+        frame = _read_csv(path, "postcode lookup", header=None, usecols=[0, 2, 3],
+                          names=["postcode", "easting", "northing"], dtype={"postcode": str})
         none = (frame["easting"] == 0) & (frame["northing"] == 0)  # quality 90: no grid reference
         pc, x, y = frame["postcode"], frame["easting"].mask(none), frame["northing"].mask(none)
     else:
@@ -169,35 +164,43 @@ def _read_postcode_file(path: Path, notes: list[str]) -> pd.DataFrame:
         pc_col = _need(columns, _POSTCODE_NAMES, path, "postcode")
         frame, x, y = _read_coordinates(path, columns, pc_col, "postcode lookup")
         pc = frame[pc_col]
-    table = pd.DataFrame({"postcode": normalise_postcodes(pc).to_numpy(), "x": np.asarray(x, float),
-                          "y": np.asarray(y, float)})
-    dropped = len(table) - int(table.notna().all(axis=1).sum())
-    if dropped:
-        notes.append(f"{path.name}: {dropped} postcode rows without a valid postcode or grid reference left out")
-    return table.dropna()
+    return _points(normalise_postcodes(pc).to_numpy(), x, y, key="postcode", path=path, notes=notes,
+                   what="postcode rows without a valid postcode or grid reference")
 
 
 def _read_district_file(path: Path, notes: list[str]) -> pd.DataFrame:
     columns = [str(c) for c in _head(path, "postcode district").iloc[0]]
     key = _need(columns, _DISTRICT_NAMES, path, "postcode district (outward code)")
     frame, x, y = _read_coordinates(path, columns, key, "postcode district file")
-    districts = frame[key].map(postcode_district)
-    table = pd.DataFrame({"district": districts.to_numpy(dtype=object), "x": np.asarray(x, float),
-                          "y": np.asarray(y, float)})
-    dropped = len(table) - int(table.notna().all(axis=1).sum())
-    if dropped:
-        notes.append(f"{path.name}: {dropped} district rows without a valid outward code or coordinates left out")
-    return table.dropna()
+    return _points(frame[key].map(postcode_district).to_numpy(dtype=object), x, y, key="district", path=path,
+                   notes=notes, what="district rows without a valid outward code or coordinates")
+
+
+def _points(keys, x, y, *, key: str, path: Path, notes: list[str], what: str) -> pd.DataFrame:
+    """``key, x, y`` rows that have all three; a note counts the rows left out."""
+    table = pd.DataFrame({key: keys, "x": np.asarray(x, float), "y": np.asarray(y, float)})
+    complete = table.notna().all(axis=1)
+    if not complete.all():
+        notes.append(f"{path.name}: {int((~complete).sum())} {what} left out")
+    return table[complete]
 
 
 def _head(path: Path, what: str) -> pd.DataFrame:
     """The first line of a lookup file, as text (raises when the file is missing or empty)."""
     require_file(path, what=what)
+    return _read_csv(path, what, nrows=1, header=None, dtype=str)
+
+
+def _read_csv(path: Path, what: str, **options) -> pd.DataFrame:
+    """``pandas.read_csv`` with its errors as coverage_gaps errors (bytes that are not UTF-8 are replaced)."""
     try:
-        return pd.read_csv(path, nrows=1, header=None, dtype=str, encoding_errors="replace")
+        return pd.read_csv(path, encoding_errors="replace", **options)
     except pd.errors.EmptyDataError:
         raise EmptyInputError(describe(f"the {what} file is empty", file=path.name,
                                        fix="download the file again")) from None
+    except ValueError as exc:  # pandas ParserError (ragged rows, a binary file) is a ValueError
+        raise InvalidValueError(describe(f"cannot read the file as CSV ({exc})", file=path.name,
+                                         fix="download the file again, or check it is the CSV version")) from None
 
 
 def _read_coordinates(path: Path, columns: list, key: str, what: str):
@@ -205,13 +208,13 @@ def _read_coordinates(path: Path, columns: list, key: str, what: str):
     east, north = match_column(columns, _EASTING_NAMES), match_column(columns, _NORTHING_NAMES)
     lat, lon = match_column(columns, _LAT_NAMES), match_column(columns, _LON_NAMES)
     if east and north:
-        frame = pd.read_csv(path, usecols=[key, east, north], dtype={key: str}, encoding_errors="replace")
+        frame = _read_csv(path, what, usecols=[key, east, north], dtype={key: str})
         x = pd.to_numeric(frame[east], errors="coerce")
         y = pd.to_numeric(frame[north], errors="coerce")
         missing = (x <= 0) & (y <= 0)
         return frame, x.mask(missing), y.mask(missing)
     if lat and lon:
-        frame = pd.read_csv(path, usecols=[key, lat, lon], dtype={key: str}, encoding_errors="replace")
+        frame = _read_csv(path, what, usecols=[key, lat, lon], dtype={key: str})
         la = pd.to_numeric(frame[lat], errors="coerce")
         lo = pd.to_numeric(frame[lon], errors="coerce")
         bad = ~la.between(-90, 90) | ~lo.between(-180, 180)  # ONSPD writes 99.999999 for "no grid reference"

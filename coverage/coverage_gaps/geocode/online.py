@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import describe
-from .postcodes import _empty_locate, _mark_unusable, lonlat_to_bng, normalise_postcode, normalise_postcodes
+from .postcodes import _start_locate, lonlat_to_bng, normalise_postcode
 
 __all__ = ["PostcodesIO"]
 
@@ -66,11 +66,7 @@ class PostcodesIO:
         GeocoderError
             The service cannot be reached, times out or answers badly.
         """
-        raw = pd.Series(list(postcodes) if not isinstance(postcodes, pd.Series) else postcodes,
-                        dtype="string").reset_index(drop=True)
-        norm = normalise_postcodes(raw)
-        out = _empty_locate(norm)
-        ok = _mark_unusable(raw, norm, out).to_numpy()
+        norm, out, ok = _start_locate(postcodes)
         answers = self.lookup(list(pd.unique(norm[ok].to_numpy(dtype=object))))
         for i in np.flatnonzero(ok):
             point = answers.get(norm.iat[i])

@@ -1,7 +1,7 @@
 """Postcode text and points: normalise UK postcodes, find their district, convert lon/lat to BNG.
 
 Also the frame every ``locate`` returns (:data:`LOCATE_COLUMNS`), with the
-private helpers the offline and online lookups share to build it.
+private helper the offline and online lookups share to start it.
 """
 
 from __future__ import annotations
@@ -43,10 +43,8 @@ def normalise_postcode(text: object) -> str | None:
     >>> normalise_postcode("ST1 1H") is None
     True
     """
-    if text is None or (isinstance(text, float) and text != text) or text is pd.NA:
-        return None
-    squeezed = re.sub(r"\s+", "", str(text)).upper()
-    if not _FULL_RE.fullmatch(squeezed):
+    squeezed = _squeeze(text)
+    if squeezed is None or not _FULL_RE.fullmatch(squeezed):
         return None
     return f"{squeezed[:-3]} {squeezed[-3:]}"
 
@@ -63,10 +61,15 @@ def postcode_district(pc: object) -> str | None:
     full = normalise_postcode(pc)
     if full is not None:
         return full.split(" ")[0]
-    if pc is None or (isinstance(pc, float) and pc != pc) or pc is pd.NA:
+    squeezed = _squeeze(pc)
+    return squeezed if squeezed is not None and _OUTWARD_RE.fullmatch(squeezed) else None
+
+
+def _squeeze(text: object) -> str | None:
+    """Upper case with every space removed; ``None`` for a missing value."""
+    if text is None or (isinstance(text, float) and text != text) or text is pd.NA:
         return None
-    squeezed = re.sub(r"\s+", "", str(pc)).upper()
-    return squeezed if _OUTWARD_RE.fullmatch(squeezed) else None
+    return re.sub(r"\s+", "", str(text)).upper()
 
 
 def normalise_postcodes(values: Sequence[object] | pd.Series) -> pd.Series:
@@ -93,24 +96,26 @@ def lonlat_to_bng(lon, lat) -> tuple[np.ndarray, np.ndarray]:
     return np.where(bad, np.nan, x), np.where(bad, np.nan, y)
 
 
-def _empty_locate(postcodes: pd.Series) -> pd.DataFrame:
-    """A locate frame with nothing found yet (private helper shared with the online lookup)."""
-    n = len(postcodes)
-    return pd.DataFrame(
+def _start_locate(postcodes: Sequence[object] | pd.Series) -> tuple[pd.Series, pd.DataFrame, np.ndarray]:
+    """Begin a ``locate``: normalised postcodes, the output frame and the mask of usable postcodes.
+
+    The frame has nothing found yet; blank postcodes already have the problem
+    ``"no postcode"`` and malformed ones ``"malformed postcode"``.
+    """
+    raw = pd.Series(list(postcodes) if not isinstance(postcodes, pd.Series) else postcodes,
+                    dtype="string").reset_index(drop=True)
+    norm = normalise_postcodes(raw)
+    n = len(norm)
+    out = pd.DataFrame(
         {
-            "postcode": postcodes.astype("string").to_numpy(),
+            "postcode": norm.to_numpy(),
             "x": np.full(n, np.nan),
             "y": np.full(n, np.nan),
             "precision": pd.array([pd.NA] * n, dtype="string"),
             "problem": pd.array([pd.NA] * n, dtype="string"),
         }
     )
-
-
-def _mark_unusable(raw: pd.Series, norm: pd.Series, out: pd.DataFrame) -> pd.Series:
-    """Set ``problem`` for blank and malformed postcodes; return the mask of usable ones."""
-    blank = raw.isna() | raw.astype("string").str.strip().eq("").fillna(True)
-    bad = norm.isna() & ~blank
+    blank = raw.isna() | raw.str.strip().eq("").fillna(True)
     out.loc[blank.to_numpy(), "problem"] = "no postcode"
-    out.loc[bad.to_numpy(), "problem"] = "malformed postcode"
-    return norm.notna()
+    out.loc[(norm.isna() & ~blank).to_numpy(), "problem"] = "malformed postcode"
+    return norm, out, norm.notna().to_numpy()

@@ -1,4 +1,4 @@
-"""Shared steps of the demand loaders: find columns, select categories, check codes and counts.
+"""Shared steps of the demand loaders: find columns, pick the date, select categories, check codes and counts.
 
 Each step records the rows it cannot use in the loader's
 :class:`~coverage_gaps._validate.RejectLog`, with a reason.
@@ -12,7 +12,7 @@ import pandas as pd
 from .._validate import Loaded, RejectLog
 from ..errors import InvalidValueError, MissingColumnError, describe
 from ..schema import AREA_CODE
-from ._match import match_column, norm_label
+from ._match import choose_date, iso_dates, match_column, norm_label
 
 
 def _find_columns(df, spec: dict, file, *, required, fix) -> dict:
@@ -26,8 +26,22 @@ def _find_columns(df, spec: dict, file, *, required, fix) -> dict:
     return cols
 
 
-def _sorted(log: RejectLog) -> pd.DataFrame:
-    return log.frame().sort_values("row", kind="stable").reset_index(drop=True)
+def _date_rows(df, col: str, wanted: str, log: RejectLog, file: str) -> tuple[pd.Series, pd.Series, str]:
+    """Reject rows whose date is not recognised and pick the ``wanted`` date (or ``"latest"``).
+
+    Returns the mask of rows of the chosen date, the mask of rows rejected
+    here, and the chosen date (ISO).
+    """
+    dates = iso_dates(df[col])
+    bad = dates.isna()
+    log.add_many(list(df.index[bad.to_numpy()]), "date not recognised", column=col, values=list(df.loc[bad, col]))
+    chosen = choose_date(wanted, dates[~bad], file=file, column=col)
+    return ~bad & dates.eq(chosen).fillna(False), bad, chosen
+
+
+def _number_text(values: pd.Series) -> pd.Series:
+    """Cells as number text: spaces, thousands commas and non-breaking spaces removed."""
+    return values.str.strip().str.replace(",", "", regex=False).str.replace("\u00a0", "", regex=False)
 
 
 def _as_list(wanted) -> list[str]:
@@ -86,7 +100,7 @@ def _check_codes(scope, code_col, names, area_codes, log: RejectLog, repeats: st
 
 def _numbers(scope, col, log: RejectLog, *, negative_ok: bool, empty_ok: bool = False) -> pd.Series:
     """Parse a column as numbers; reject rows that are not (returned Series has good rows only)."""
-    text = scope[col].str.strip().str.replace(",", "", regex=False).str.replace("\u00a0", "", regex=False)
+    text = _number_text(scope[col])
     values = pd.to_numeric(text, errors="coerce").astype(float)
     empty = text.isna() | (text == "")
     bad = ~empty & ~np.isfinite(values.fillna(0.0))
@@ -121,5 +135,5 @@ def _counts_by_code(df, keep, cols: dict, *, label: str, value: str, column: str
     ok = _check_codes(scope, cols["code"], names, area_codes, log, repeats=repeats)
     values = _numbers(scope.loc[ok], cols[value], log, negative_ok=False)
     table = _sum_by_code(scope.loc[values.index, cols["code"]].str.strip(), values, column)
-    return Loaded(table=table, rejects=_sorted(log), read=len(df), used=len(values), filtered=filtered,
+    return Loaded(table=table, rejects=log.frame(), read=len(df), used=len(values), filtered=filtered,
                   source=log.file, date=date, notes=notes)

@@ -32,11 +32,6 @@ def _drop_blank_rows(df: pd.DataFrame, first: int) -> tuple[pd.DataFrame, list[i
     return df[~blank].reset_index(drop=True), rows, notes
 
 
-def _by_row(log: RejectLog) -> pd.DataFrame:
-    """The rejects in spreadsheet-row order (problems are found field by field)."""
-    return log.frame().sort_values("row", kind="stable").reset_index(drop=True)
-
-
 def _missing(found: dict, spec: dict[str, list[str]], *, file: str, fix: str) -> None:
     absent = [k for k in spec if found.get(k) is None]
     if absent:

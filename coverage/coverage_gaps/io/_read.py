@@ -1,7 +1,7 @@
 """Shared reading helpers: one table from a CSV or spreadsheet.
 
-:func:`read_table` reads a CSV (UTF-8 with or without a byte-order mark, or
-Windows-1252 as Excel writes it) or an Excel workbook, finds the header row
+:func:`read_table` reads a CSV (UTF-8 with or without a byte-order mark,
+Windows-1252 or UTF-16 as Excel writes it) or an Excel workbook, finds the header row
 even when title rows sit above it (as in Home Office and ONS workbooks) and
 says which spreadsheet row holds the first data row, so a reject can say
 "row 7" exactly as Excel shows it.  The column, label and date matchers
@@ -135,7 +135,10 @@ def read_table(
 
 def _csv_rows(path: Path) -> tuple[list[list[str]], str]:
     raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+    encodings = ("utf-8-sig", "cp1252", "latin-1")  # latin-1 decodes any bytes
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16 with a byte-order mark
+        encodings = ("utf-16",) + encodings
+    for encoding in encodings:
         try:
             text = raw.decode(encoding)
             break
@@ -149,7 +152,13 @@ def _csv_rows(path: Path) -> tuple[list[list[str]], str]:
         delimiter = max(counts, key=lambda d: (counts[d], d == ","))
         if counts[delimiter] == 0:
             delimiter = ","
-    return list(csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)), encoding
+    try:
+        return list(csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)), encoding
+    except csv.Error as exc:  # e.g. a field longer than the csv module allows: a binary file named .csv
+        raise InvalidValueError(
+            describe(f"cannot read the file as a table ({exc})", file=path.name,
+                     fix="check it is a CSV file; save it again from Excel as CSV UTF-8, or give the .xlsx")
+        ) from None
 
 
 def _excel_rows(path: Path, sheet, hints) -> tuple[list[list], str]:
@@ -183,11 +192,13 @@ def _xls_rows(path: Path, sheet, hints) -> tuple[list[list], str]:
             describe("old-style .xls workbooks need the optional package xlrd", file=path.name,
                      fix="save the workbook as .xlsx (File > Save As) or `pip install xlrd`")
         ) from None
-    def top(n):
-        return frames[n].head(_HEADER_SEARCH_ROWS).astype(object).where(frames[n].head(_HEADER_SEARCH_ROWS).notna(), None).values.tolist()
-    name = _pick_sheet(list(frames), sheet, path, top, hints)
-    df = frames[name].astype(object)
-    return df.where(df.notna(), None).values.tolist(), name
+
+    def cells(df: pd.DataFrame) -> list[list]:
+        df = df.astype(object)
+        return df.where(df.notna(), None).values.tolist()
+
+    name = _pick_sheet(list(frames), sheet, path, lambda n: cells(frames[n].head(_HEADER_SEARCH_ROWS)), hints)
+    return cells(frames[name]), name
 
 
 def _pick_sheet(names: list[str], sheet, path: Path, top_rows, hints) -> str:

@@ -127,8 +127,8 @@ def load_areas(
     table = gpd.GeoDataFrame({AREA_CODE: code[gdf.index], AREA_NAME: name[gdf.index]}, index=gdf.index)
     filtered = 0
     if region_lookup is not None:
-        lookup = region_lookup if isinstance(region_lookup, pd.DataFrame) else load_region_lookup(region_lookup)
-        lookup = _lookup_frame(lookup, getattr(region_lookup, "name", "region lookup"))
+        lookup = (_lookup_frame(region_lookup, "region lookup") if isinstance(region_lookup, pd.DataFrame)
+                  else load_region_lookup(region_lookup))  # already in the lookup's shape
         table = _add_regions(table, lookup)
     if regions is not None:
         table, filtered, note = _keep_regions(table, regions, path, region_lookup is not None)
@@ -138,8 +138,7 @@ def load_areas(
     table = gpd.GeoDataFrame(table.join(carried), geometry=gdf.geometry[table.index], crs=CRS_BNG)
     table = table.rename_geometry("geometry") if table.geometry.name != "geometry" else table
     table = table.reset_index(drop=True)
-    rejects = log.frame().sort_values("row", kind="stable").reset_index(drop=True)
-    loaded = Loaded(table=table, rejects=rejects, read=read, used=len(table), filtered=filtered,
+    loaded = Loaded(table=table, rejects=log.frame(), read=read, used=len(table), filtered=filtered,
                     source=path.name, notes=notes)
     return finish(loaded, what="area")
 

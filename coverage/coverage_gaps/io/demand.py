@@ -20,8 +20,8 @@ import pandas as pd
 from .._validate import Loaded, RejectLog, finish
 from ..errors import InvalidValueError, MissingColumnError, describe
 from ..schema import ASYLUM_SUPPORT, POPULATION
-from ._demand_rows import _as_list, _category_mask, _counts_by_code, _find_columns
-from ._match import choose_date, iso_dates, norm_label
+from ._demand_rows import _as_list, _category_mask, _counts_by_code, _date_rows, _find_columns
+from ._match import choose_date, norm_label
 from ._read import read_table
 from .demand_table import load_demand_table
 
@@ -97,12 +97,7 @@ def load_asy_d11(
                              "Accommodation Type, People; rename the column or export the 'Data - Asy_D11' sheet")
     log, rows = RejectLog(file), pd.RangeIndex(first, first + len(df))
     df = df.set_axis(rows)
-    dates = iso_dates(df[cols["date"]])
-    bad = dates.isna()
-    log.add_many(list(rows[bad.to_numpy()]), "date not recognised", column=cols["date"],
-                 values=list(df.loc[bad, cols["date"]]))
-    chosen = choose_date(date, dates[~bad], file=file, column=cols["date"])
-    keep = ~bad & (dates == chosen)
+    keep, bad, chosen = _date_rows(df, cols["date"], date, log, file)
     notes = [f"{file}: figures for {chosen}"]
     for key, wanted in (("support", support_types), ("accommodation", accommodation_types)):
         if wanted is not None:
@@ -158,7 +153,7 @@ def load_population(
     notes = []
     if cols.get("type"):
         chosen_type = _geography_type(df[cols["type"]], geography_type, file)
-        keep &= df[cols["type"]] == chosen_type
+        keep &= df[cols["type"]].eq(chosen_type).fillna(False)  # a blank type is another type: filtered
         notes.append(f"{file}: geography type {chosen_type!r}")
     elif geography_type is not None:
         raise MissingColumnError(describe("geography_type= needs a GEOGRAPHY_TYPE column", file=file,
@@ -175,7 +170,7 @@ def load_population(
     if cols.get("date"):
         chosen = choose_date("latest" if date is None else date, df.loc[keep, cols["date"]].str.strip(),
                              file=file, column=cols["date"], iso=False)
-        keep &= df[cols["date"]].str.strip() == chosen
+        keep &= df[cols["date"]].str.strip().eq(chosen).fillna(False)
     loaded = _counts_by_code(df, keep, cols, label="name", value="value", column=column, area_codes=area_codes,
                              log=log, filtered=int((~keep).sum()), date=chosen, notes=notes, repeats="reject")
     return finish(loaded, what="population")

@@ -16,8 +16,8 @@ import pandas as pd
 from .._validate import Loaded, RejectLog, finish
 from ..errors import MissingColumnError, describe
 from ..schema import AREA_CODE
-from ._demand_rows import _as_list, _category_mask, _check_codes, _numbers, _sorted, _sum_by_code
-from ._match import choose_date, iso_dates, match_column
+from ._demand_rows import _as_list, _category_mask, _check_codes, _date_rows, _number_text, _numbers, _sum_by_code
+from ._match import match_column
 from ._read import read_table
 
 __all__ = ["load_demand_table"]
@@ -75,20 +75,18 @@ def load_demand_table(
     log, rows = RejectLog(file), pd.RangeIndex(first, first + len(df))
     df = df.set_axis(rows)
     code = _table_code_column(df, code_column, file)
-    keep = pd.Series(True, index=rows)
+    keep, rejected = pd.Series(True, index=rows), pd.Series(False, index=rows)
     chosen, dcol = None, None
     if date is not None:
         dcol = date_column or match_column(df.columns, ("Date", "Period", "Quarter end"))
         if dcol is None or dcol not in df.columns:
             raise MissingColumnError(describe("date= needs a date column", file=file, value=date_column or "Date",
                                               expected="a column named Date", fix="pass date_column="))
-        dates = iso_dates(df[dcol])
-        chosen = choose_date(date, dates.dropna(), file=file, column=dcol)
-        keep &= dates == chosen
+        keep, rejected, chosen = _date_rows(df, dcol, date, log, file)
     for col, wanted in (filters or {}).items():
         keep &= _category_mask(df, {col: match_column(df.columns, col)}, col, wanted, file)
     value_cols = _value_columns(df[keep], code, columns, file, exclude={dcol, *(filters or {})})
-    filtered = int((~keep).sum())
+    filtered = int((~keep & ~rejected).sum())
     scope = df[keep]
     ok = _check_codes(scope, code, pd.Series(pd.NA, index=scope.index, dtype="string"), area_codes, log,
                       repeats="keep" if aggregate == "sum" else "reject")
@@ -100,7 +98,7 @@ def load_demand_table(
     codes = used.loc[good, code].str.strip()
     table = pd.concat([_sum_by_code(codes, values[c].loc[good], c).set_index(AREA_CODE) for c in value_cols],
                       axis=1).reset_index()
-    loaded = Loaded(table=table, rejects=_sorted(log), read=len(df), used=len(good), filtered=filtered,
+    loaded = Loaded(table=table, rejects=log.frame(), read=len(df), used=len(good), filtered=filtered,
                     source=file, date=chosen, notes=[f"{file}: columns {', '.join(value_cols)}"])
     return finish(loaded, what="demand")
 
@@ -137,7 +135,7 @@ def _value_columns(df, code, columns, file, exclude) -> list[str]:
     for c in df.columns:
         if c == code or str(c).lower() in skip:
             continue
-        text = df[c].dropna().str.replace(",", "", regex=False)
+        text = _number_text(df[c].dropna())
         if len(text) and pd.to_numeric(text, errors="coerce").notna().mean() >= 0.5:
             out.append(c)
     if not out:

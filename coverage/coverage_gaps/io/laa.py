@@ -17,7 +17,7 @@ from .._validate import Loaded, RejectLog, finish
 from ..errors import InvalidValueError, describe
 from ..schema import (CAPACITY, CATEGORIES, CATEGORY_ASYLUM, CATEGORY_IMMIGRATION, IAAS_GRADE, LAA_CONTRACT,
                       OISC_LEVEL, POSTCODE, PROVIDER_ID, PROVIDER_NAME, REGULATED, STATUS)
-from ._locate import _assemble, _by_row, _drop_blank_rows, _locate_rows, _missing, _reject_outside
+from ._locate import _assemble, _drop_blank_rows, _locate_rows, _missing, _reject_outside
 from ._read import match_column, read_table
 from .partners import _TRUE
 
@@ -96,16 +96,18 @@ def load_laa_offices(path: str | Path, *, categories: tuple[str, ...] = ("IMMAS"
         log.add(rows[i], "no office_id", column=found["office_id"], value="")
         bad[i] = True
     bad |= _reject_outside(located, areas, rows, log, skip=bad)
-    dup = office.duplicated(keep="first").to_numpy() & ~bad & office.ne("").to_numpy()
-    first_row = dict(zip(office[::-1], rows[::-1]))
-    for i in np.flatnonzero(dup):
-        log.add(rows[i], f"duplicate office_id: the same office as row {first_row[office.iat[i]]}",
-                column=found["office_id"], value=office.iat[i])
-        bad[i] = True
+    first_row: dict[str, int] = {}  # among usable rows: a rejected first copy must not reject the next
+    for i in np.flatnonzero(~bad):
+        if office.iat[i] in first_row:
+            log.add(rows[i], f"duplicate office_id: the same office as row {first_row[office.iat[i]]}",
+                    column=found["office_id"], value=office.iat[i])
+            bad[i] = True
+        else:
+            first_row[office.iat[i]] = rows[i]
     keep = ~bad
     carried = df.drop(columns=[found[k] for k in ("organisation", POSTCODE, "longitude", "latitude")])
     carried = carried.rename(columns={found["categories"]: "laa_categories"})
     out = _assemble(table[keep], located, keep, carried[keep], source=source)
-    loaded = Loaded(table=out, rejects=_by_row(log), read=len(held), used=int(keep.sum()),
+    loaded = Loaded(table=out, rejects=log.frame(), read=len(held), used=int(keep.sum()),
                     filtered=int((~held).sum()), source=source, notes=notes + located.notes)
     return finish(loaded, what="LAA office")

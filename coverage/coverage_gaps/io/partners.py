@@ -20,7 +20,7 @@ from .._validate import Loaded, RejectLog, finish
 from ..errors import InvalidValueError, MissingColumnError, describe
 from ..schema import (CAPACITY, CATEGORIES, CATEGORY_ASYLUM, CATEGORY_IMMIGRATION, IAAS_GRADE, LAA_CONTRACT,
                       OISC_LEVEL, POSTCODE, PROVIDER_ID, PROVIDER_NAME, REGULATED, STATUS)
-from ._locate import _assemble, _by_row, _drop_blank_rows, _Located, _locate_rows, _missing, _reject_outside
+from ._locate import _assemble, _drop_blank_rows, _Located, _locate_rows, _missing, _reject_outside
 from ._read import match_column, read_table
 
 __all__ = ["load_partners", "PARTNER_COLUMNS"]
@@ -150,7 +150,7 @@ def load_partners(path: str | Path, *, sheet: str | int | None = None, columns: 
     if CATEGORIES not in found:
         notes.append("no categories column: every provider has blank categories, so OISC levels count "
                      "only under the 'any' supply rule")
-    loaded = Loaded(table=out, rejects=_by_row(log), read=len(df), used=int(keep.sum()), source=source, notes=notes)
+    loaded = Loaded(table=out, rejects=log.frame(), read=len(df), used=int(keep.sum()), source=source, notes=notes)
     return finish(loaded, what="provider")
 
 

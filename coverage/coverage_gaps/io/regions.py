@@ -52,8 +52,7 @@ def load_region_lookup(
     ------
     MissingColumnError, DuplicateCodeError
     """
-    df, first = read_table(path, header_hint=("LAD22CD", "RGN22CD", "RGN22NM"))
-    df.attrs["first_data_row"] = first
+    df, _ = read_table(path, header_hint=("LAD22CD", "RGN22CD", "RGN22NM"))
     return _lookup_frame(df, Path(path).name, area_code_column, region_code_column, region_name_column)
 
 
