@@ -11,6 +11,7 @@ import pandas as pd
 import shapely
 
 from .errors import InvalidValueError, describe
+from .measures.supply import is_lawyer, levels
 from .schema import (
     ACCESS,
     AREA_CODE,
@@ -18,13 +19,10 @@ from .schema import (
     DEMAND,
     DESERT,
     DROUGHT,
-    LAA_CONTRACT,
     NEAREST_KM,
     OISC_LEVEL,
     PROVIDER_ID,
     PROVIDER_NAME,
-    RANK,
-    REGULATED,
     STATUS,
 )
 
@@ -129,15 +127,10 @@ def explain(
     return text[0].upper() + text[1:]
 
 
-def _is_trainable(providers: pd.DataFrame) -> pd.Series:
+def _is_trainable(providers: pd.DataFrame) -> np.ndarray:
     """Partners not yet able to do asylum casework: Level 1 or not accredited."""
-    level = pd.to_numeric(providers[OISC_LEVEL], errors="coerce").fillna(0)
-    return (
-        (level < 2)
-        & ~providers[LAA_CONTRACT].fillna(False).astype(bool)
-        & ~providers[REGULATED].fillna(False).astype(bool)
-        & providers[STATUS].fillna("").isin(["partner", "prospective", "trained"])
-    )
+    partner = providers[STATUS].fillna("").isin(["partner", "prospective", "trained"]).to_numpy(dtype=bool)
+    return (levels(providers) < 2) & ~is_lawyer(providers) & partner
 
 
 def find_candidates(areas, providers, *, within_km: float = 20.0, per_area: int = 5) -> pd.DataFrame:
@@ -175,7 +168,7 @@ def find_candidates(areas, providers, *, within_km: float = 20.0, per_area: int 
             AREA_CODE: target[AREA_CODE].to_numpy()[idx_a],
             PROVIDER_ID: chosen[PROVIDER_ID].to_numpy(),
             PROVIDER_NAME: chosen[PROVIDER_NAME].to_numpy(),
-            OISC_LEVEL: chosen[OISC_LEVEL].astype(int).to_numpy(),
+            OISC_LEVEL: levels(chosen),
             STATUS: chosen[STATUS].to_numpy(),
             CATEGORIES: chosen[CATEGORIES].to_numpy(),
             "distance_km": np.round(distance_m / 1000.0, 2),

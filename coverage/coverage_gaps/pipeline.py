@@ -25,11 +25,11 @@ from .errors import InvalidValueError, describe
 from .result import Result, Source
 from .schema import (
     AREA_CODE,
+    AREA_NAME,
     CAPACITY,
     CRS_BNG,
     DEMAND,
     LAA_CONTRACT,
-    OISC_LEVEL,
     REGION_CODE,
     REGULATED,
     REJECT_COLUMNS,
@@ -174,8 +174,8 @@ def load_inputs(profile: Profile) -> Inputs:
                   subarea_options=sub_options)
 
 
-def _provider_type(providers: pd.DataFrame, qualifying: pd.Series) -> pd.Series:
-    level = pd.to_numeric(providers[OISC_LEVEL], errors="coerce").fillna(0)
+def _provider_type(providers: pd.DataFrame) -> pd.Series:
+    level = measures.supply.levels(providers)
     laa = providers[LAA_CONTRACT].fillna(False).astype(bool)
     kind = np.select(
         [laa, providers[REGULATED].fillna(False).astype(bool) | (level >= 2),
@@ -230,13 +230,12 @@ def place_demand(inputs: Inputs, settings: dict) -> tuple[gpd.GeoDataFrame, gpd.
 
 def _locate_providers(providers: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, rule: str) -> gpd.GeoDataFrame:
     """Add ``qualifying``, ``provider_type`` and the area each provider sits in."""
-    qualifying = measures.is_qualifying(providers, rule=rule)
-    providers = providers.assign(qualifying=qualifying.to_numpy(),
-                                 provider_type=_provider_type(providers, qualifying).to_numpy())
-    inside = gpd.sjoin(providers[["geometry"]], areas[[AREA_CODE, "geometry"]], how="left", predicate="intersects")
-    inside = inside[~inside.index.duplicated(keep="first")]  # a point on a shared edge joins its first area
-    providers[AREA_CODE] = inside[AREA_CODE].fillna("").to_numpy()
-    providers["area_name"] = providers[AREA_CODE].map(areas.set_index(AREA_CODE)["area_name"]).fillna("")
+    providers = providers.assign(qualifying=measures.is_qualifying(providers, rule=rule).to_numpy(),
+                                 provider_type=_provider_type(providers).to_numpy())
+    where = measures.provider_areas(areas, providers)  # a point on a shared edge is in its first area; -1: none
+    found = areas[[AREA_CODE, AREA_NAME]].reset_index(drop=True).reindex(where).fillna("")
+    providers[AREA_CODE] = found[AREA_CODE].to_numpy()
+    providers[AREA_NAME] = found[AREA_NAME].array
     return providers
 
 
@@ -250,6 +249,12 @@ def _benchmark(providers: gpd.GeoDataFrame, areas: pd.DataFrame, s: dict) -> tup
         total_demand=float(areas[DEMAND].sum()),
         standard_people_per_adviser=people or None,
     )
+    if value == 0:  # measures.unmet_demand would refuse it with a message about its own argument
+        raise InvalidValueError(describe(
+            "no provider in the data counts as supply, so the benchmark (their capacity per 1,000 people in demand) "
+            "is 0", column="[analysis] rule", value=s["rule"],
+            fix="add a provider file with Level 2+ asylum advisers or LAA offices, or set [analysis] "
+                "people_per_adviser (e.g. 200) to measure against a standard"))
     return value, (f"(the standard: one adviser per {people:,.0f} people)" if people
                    else "across all areas in the data")
 

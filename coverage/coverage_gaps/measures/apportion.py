@@ -23,6 +23,8 @@ import shapely
 from .._validate import require_columns
 from ..errors import DuplicateCodeError, InvalidValueError, MissingCRSError, describe
 from ..schema import AREA_CODE, CRS_BNG
+from .local import containing_area
+from .supply import _plain
 
 __all__ = ["demand_points", "inner_points", "split_exact", "POINT_CODE"]
 
@@ -46,14 +48,16 @@ def inner_points(geometry: gpd.GeoSeries) -> np.ndarray:
 
 
 def _amounts(frame: pd.DataFrame, column: str, *, what: str, codes) -> np.ndarray:
-    values = pd.to_numeric(frame[column], errors="coerce")
-    bad = (values.isna() & frame[column].notna()) | (values < 0) | np.isinf(values.fillna(0))
+    # Plain floats first: a nullable column (Int64, pandas 3 strings) would make the test below <NA>, not False.
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    missing = np.isnan(values)
+    bad = np.where(missing, frame[column].notna().to_numpy(), ~((values >= 0) & (values < np.inf)))
     if bad.any():
-        k = int(np.flatnonzero(bad.to_numpy())[0])
+        k = int(np.flatnonzero(bad)[0])
         raise InvalidValueError(
             describe(f"{what} must be a number of 0 or more (area {codes[k]!r})", file=what, column=column,
                      value=_plain(frame[column].iloc[k]), expected="a count or amount", fix="correct or remove the value"))
-    return values.fillna(0.0).to_numpy(dtype=float)
+    return np.where(missing, 0.0, values)
 
 
 def split_exact(totals: np.ndarray, weights: np.ndarray, group: np.ndarray) -> np.ndarray:
@@ -109,12 +113,7 @@ def _parents(areas: gpd.GeoDataFrame, sub: gpd.GeoDataFrame, sub_points: np.ndar
         require_columns(sub, [parent_column], file="sub-areas", fix="name the column holding each sub-area's area code")
         codes = sub[parent_column].astype("string").fillna("").str.strip().to_numpy(dtype=object)
         return position.reindex(codes).fillna(-1).to_numpy(dtype=np.intp)
-    tree = shapely.STRtree(areas.geometry.to_numpy())
-    pts, hit = tree.query(sub_points, predicate="intersects")
-    parent = np.full(len(sub), len(areas), dtype=np.intp)
-    np.minimum.at(parent, pts, hit)  # a point on a shared border goes to the first area listed
-    parent[parent == len(areas)] = -1
-    return parent
+    return containing_area(areas.geometry.to_numpy(), sub_points)  # a shared border: the first area listed
 
 
 def demand_points(
@@ -212,8 +211,3 @@ def demand_points(
     both = pd.concat([pieces.assign(_a=group), own[~has_sub].assign(_a=np.flatnonzero(~has_sub))], ignore_index=True)
     both = both.sort_values("_a", kind="stable").drop(columns="_a").reset_index(drop=True)
     return gpd.GeoDataFrame(both, geometry="geometry", crs=CRS_BNG)
-
-
-def _plain(value):
-    """A numpy scalar as the Python value a user typed (for messages)."""
-    return value.item() if hasattr(value, "item") else value

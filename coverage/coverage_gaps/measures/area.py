@@ -13,13 +13,13 @@ import pandas as pd
 
 from .._validate import require_columns
 from ..errors import DuplicateCodeError, describe
-from ..schema import ACCESS, AREA_CODE, COVERAGE_SHARE, LAA_CONTRACT, NEAREST_KM, REGULATED
+from ..schema import ACCESS, AREA_CODE, COVERAGE_SHARE, NEAREST_KM
 from .apportion import _amounts, _to_bng
 from .decay import check_catchment, make_decay
 from .distance import coords, nearest_km, pairs_within
 from .fca import fca_access
-from .local import capacities, local_measures
-from .supply import _flag, is_qualifying, levels
+from .local import _local_table, capacities
+from .supply import is_lawyer, is_qualifying, levels
 
 __all__ = ["area_measures", "NEAREST_LEVEL_KM"]
 
@@ -138,10 +138,11 @@ def area_measures(
     demand_total = np.bincount(slot, weights=demand, minlength=n + 1)[:n]
     population_total = None if population is None else np.bincount(slot, weights=population, minlength=n + 1)[:n]
 
-    out = local_measures(areas, providers, demand=demand_total, population=population_total, rule=rule)
-
     qualifying = is_qualifying(providers, rule=rule).to_numpy()
     capacity = capacities(providers)
+    out = _local_table(areas, providers, qualifying=qualifying, capacity=capacity, demand=demand_total,
+                       population=population_total)
+
     demand_xy = coords(points, what="demand points")
     provider_xy = coords(providers, what="providers")
     supply_xy = provider_xy[qualifying]
@@ -149,7 +150,7 @@ def area_measures(
     near = nearest_km(demand_xy, supply_xy)
     out[NEAREST_KM] = _area_mean(near, demand, slot, n)
     level = levels(providers)
-    lawyer = _flag(providers, LAA_CONTRACT) | _flag(providers, REGULATED)
+    lawyer = is_lawyer(providers)
     for k, column in NEAREST_LEVEL_KM.items():
         able = (level >= k) | lawyer
         out[column] = _area_mean(nearest_km(demand_xy, provider_xy[able]), demand, slot, n)

@@ -24,9 +24,9 @@ from ..schema import (
     PER_10K,
     PROVIDER_ID,
 )
-from .supply import is_qualifying, is_signposting
+from .supply import _plain, is_qualifying, is_signposting
 
-__all__ = ["capacities", "provider_areas", "local_measures", "per_head"]
+__all__ = ["capacities", "provider_areas", "containing_area", "local_measures", "per_head"]
 
 
 def capacities(providers: pd.DataFrame) -> np.ndarray:
@@ -56,12 +56,19 @@ def provider_areas(areas: gpd.GeoDataFrame, providers: gpd.GeoDataFrame) -> np.n
     A provider exactly on a shared border goes to the first area listed.
     Both layers must share a CRS.
     """
-    parent = np.full(len(providers), len(areas), dtype=np.intp)
-    if len(providers) and len(areas):
-        tree = shapely.STRtree(areas.geometry.to_numpy())
-        pts, hit = tree.query(providers.geometry.to_numpy(), predicate="intersects")
+    return containing_area(areas.geometry.to_numpy(), providers.geometry.to_numpy())
+
+
+def containing_area(area_geoms: np.ndarray, geoms: np.ndarray) -> np.ndarray:
+    """Position in ``area_geoms`` of the area each of ``geoms`` intersects (-1 when none).
+
+    A geometry on a shared border goes to the first area listed.
+    """
+    parent = np.full(len(geoms), len(area_geoms), dtype=np.intp)
+    if len(geoms) and len(area_geoms):
+        pts, hit = shapely.STRtree(area_geoms).query(geoms, predicate="intersects")
         np.minimum.at(parent, pts, hit)
-    parent[parent == len(areas)] = -1
+    parent[parent == len(area_geoms)] = -1
     return parent
 
 
@@ -107,9 +114,13 @@ def local_measures(
         ``capacity_per_1k_demand`` (local capacity per head; NaN when the
         area has no residents or no demand).
     """
-    qualifying = is_qualifying(providers, rule=rule).to_numpy()
+    return _local_table(areas, providers, qualifying=is_qualifying(providers, rule=rule).to_numpy(),
+                        capacity=capacities(providers), demand=demand, population=population)
+
+
+def _local_table(areas, providers, *, qualifying: np.ndarray, capacity: np.ndarray, demand, population) -> pd.DataFrame:
+    """:func:`local_measures` from the providers' qualifying flags and capacities, already computed."""
     signposting = is_signposting(providers).to_numpy()
-    capacity = capacities(providers)
     where = provider_areas(areas, providers)
     n = len(areas)
     inside = where >= 0
@@ -118,7 +129,7 @@ def local_measures(
     local_capacity = np.bincount(slot, weights=np.where(qualifying, capacity, 0.0), minlength=n + 1)[:n]
     level1 = np.bincount(slot, weights=signposting, minlength=n + 1)[:n]
     people = np.full(n, np.nan) if population is None else np.asarray(population, dtype=float)
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             LOCAL_PROVIDERS: count.astype(np.int64),
             LOCAL_CAPACITY: local_capacity,
@@ -128,9 +139,3 @@ def local_measures(
         },
         index=pd.Index(areas[AREA_CODE].astype(str).to_numpy(), name=AREA_CODE),
     )
-    return out
-
-
-def _plain(value):
-    """A numpy scalar as the Python value a user typed (for messages)."""
-    return value.item() if hasattr(value, "item") else value

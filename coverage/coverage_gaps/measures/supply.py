@@ -17,7 +17,7 @@ from .._validate import require_columns
 from ..errors import InvalidValueError, describe
 from ..schema import CATEGORIES, CATEGORY_ASYLUM, CATEGORY_IMMIGRATION, LAA_CONTRACT, OISC_LEVEL, PROVIDER_ID, REGULATED
 
-__all__ = ["RULES", "is_qualifying", "is_signposting", "has_category", "levels"]
+__all__ = ["RULES", "is_qualifying", "is_signposting", "is_lawyer", "has_category", "levels"]
 
 #: Supply rules and what each counts (see :func:`is_qualifying`).
 RULES = {
@@ -33,6 +33,11 @@ def _flag(providers: pd.DataFrame, column: str) -> np.ndarray:
     if values.dtype == bool:
         return values.to_numpy()
     return values.astype("boolean").fillna(False).to_numpy(dtype=bool)
+
+
+def is_lawyer(providers: pd.DataFrame) -> np.ndarray:
+    """LAA contract offices and regulated lawyers: supply at every level, whatever their OISC level."""
+    return _flag(providers, LAA_CONTRACT) | _flag(providers, REGULATED)
 
 
 def levels(providers: pd.DataFrame) -> np.ndarray:
@@ -122,7 +127,7 @@ def is_qualifying(providers: pd.DataFrame, *, rule: str = "asylum") -> pd.Series
         fix="load providers with coverage_gaps.io, which fills these columns",
     )
     level = levels(providers)
-    lawyer = _flag(providers, LAA_CONTRACT) | _flag(providers, REGULATED)
+    lawyer = is_lawyer(providers)
     asylum = has_category(providers, CATEGORY_ASYLUM)
     if rule == "asylum":
         accredited = (level >= 2) & asylum
@@ -147,7 +152,7 @@ def is_signposting(providers: pd.DataFrame) -> pd.Series:
     """
     require_columns(providers, [OISC_LEVEL, LAA_CONTRACT, REGULATED], file="providers",
                     fix="load providers with coverage_gaps.io, which fills these columns")
-    lawyer = _flag(providers, LAA_CONTRACT) | _flag(providers, REGULATED)
+    lawyer = is_lawyer(providers)
     return pd.Series((levels(providers) == 1) & ~lawyer, index=providers.index, name="signposting")
 
 

@@ -218,7 +218,7 @@ def apply_changes(inputs, changes, *, trained_capacity: float = 1.0, rule: str =
     InvalidValueError
         An unknown or ambiguous ``provider_id``, a bad level or capacity.
     """
-    from ..measures import is_qualifying
+    from ..measures.supply import is_qualifying, levels
 
     if isinstance(changes, (Mapping, Upskill, AddProviders, RemoveProviders, SetCapacity)):
         changes = [changes]
@@ -236,7 +236,7 @@ def apply_changes(inputs, changes, *, trained_capacity: float = 1.0, rule: str =
             for pid, [(name, idx)] in _locate(tables, change.provider_ids, "train").items():
                 t = tables[name]
                 already = bool(is_qualifying(t.loc[[idx]], rule=rule).iloc[0])
-                old_level = int(pd.to_numeric(t.at[idx, OISC_LEVEL], errors="coerce") or 0)
+                old_level = int(levels(t.loc[[idx]])[0])
                 t.at[idx, OISC_LEVEL] = max(old_level, change.level)
                 t.at[idx, CATEGORIES] = add_category(t.at[idx, CATEGORIES])
                 t.at[idx, STATUS] = "trained"

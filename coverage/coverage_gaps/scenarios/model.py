@@ -160,10 +160,8 @@ def build_model(inputs, settings: dict, *, regions=(), candidates=None, before: 
 
     # E2SFCA increments: point i gains S_j W_ij / sum_k D_k W_kj (per 1,000 people in demand).
     i, j, dist = measures.pairs_within(xy, cand_xy, max_km=catchment)
+    ratio = measures.fca_ratio(demand, np.full(len(pool), trained * 1_000.0), i, j, dist, decay=decay)
     w = np.asarray(decay(dist), dtype=float).reshape(-1)
-    denom = np.bincount(j, weights=w * demand[i], minlength=len(pool))
-    ratio = np.zeros(len(pool))
-    np.divide(trained * 1_000.0, denom, out=ratio, where=denom > 0)
     inside = point_area[i] >= 0
     gains = np.zeros((len(pool), n_areas))
     np.add.at(gains, (j[inside], point_area[i[inside]]), demand[i[inside]] * w[inside] * ratio[j[inside]])
@@ -191,7 +189,7 @@ def build_model(inputs, settings: dict, *, regions=(), candidates=None, before: 
         PROVIDER_NAME: pool[PROVIDER_NAME].astype(str).to_numpy(),
         AREA_CODE: pool[AREA_CODE].astype(str).to_numpy(),
         AREA_NAME: pool[AREA_NAME].astype(str).to_numpy(),
-        OISC_LEVEL: pd.to_numeric(pool[OISC_LEVEL], errors="coerce").fillna(0).astype(int).to_numpy(),
+        OISC_LEVEL: measures.supply.levels(pool),
         STATUS: pool[STATUS].fillna("").astype(str).to_numpy(),
         "capacity_trained": trained,
     })

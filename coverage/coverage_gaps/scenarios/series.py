@@ -82,10 +82,6 @@ def demand_at(inputs, path, date: str, *, name: str = "asylum_support", **option
 def asy_d11_quarters(path) -> list[str]:
     """The quarter-end dates (ISO) an Asy_D11 file holds, oldest first."""
     from .. import io
-
-    lister = getattr(io, "asy_d11_dates", None)
-    if lister is not None:
-        return sorted(str(d)[:10] for d in lister(path))
     from ..io._read import iso_dates
 
     table, _ = io.read_table(path, header_hint=["Date", "LAD Code", "People"])
