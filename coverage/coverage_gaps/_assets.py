@@ -126,10 +126,11 @@ def _load(folder: Path, name: str) -> Asset:
     text = _SOURCE_MAP.sub("", path.read_text(encoding="utf-8")).rstrip() + "\n"
     if kind == "css":
         text = _inline_images(text, path.parent)
-    if _ENDS_ELEMENT.search(text):
+    ends = _ENDS_ELEMENT.search(text)
+    if ends:
         raise AssetsNotFoundError(describe(
             "this file cannot be inlined: it contains a sequence that would end its HTML element",
-            file=path, value=_ENDS_ELEMENT.search(text).group(0), expected="no '</script', '</style' or '<!--'",
+            file=path, value=ends.group(0), expected="no '</script', '</style' or '<!--'",
             fix=f"reinstall the pinned version with `{INSTALL_COMMAND}`"))
     return Asset(name=name, package=package, version=_version(folder, package), path=path, kind=kind, text=text)
 

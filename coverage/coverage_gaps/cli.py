@@ -79,10 +79,12 @@ _DIGITS = {"demand": 0, "unmet_demand": 0, "nearest_km": 1, "access": 2}
 def _print_table(table, columns) -> None:
     import pandas as pd
 
+    from .report import fmt_number
+
     shown = table[columns].copy()
     for col, digits in _DIGITS.items():
         if col in shown:
-            shown[col] = shown[col].map(lambda v, d=digits: f"{v:,.{d}f}")
+            shown[col] = shown[col].map(lambda v, d=digits: fmt_number(v, d))
     with pd.option_context("display.width", 200, "display.max_colwidth", 90, "display.max_columns", 20):
         print(shown.to_string(index=False))
 
@@ -120,28 +122,27 @@ def _result(args):
     from .config import load_profile, parse_overrides
     from .pipeline import run_profile
 
-    profile = load_profile(args.profile, data_dir=args.data_dir, overrides=parse_overrides(args.set))
-    return profile, run_profile(profile)
+    return run_profile(load_profile(args.profile, data_dir=args.data_dir, overrides=parse_overrides(args.set)))
 
 
 def _run(args) -> int:
     from .export import target_table, write_exports
-    from .maps import coverage_map, save_map
-    from .report import write_report
+    from .report import write_report_and_map
 
     start = time.perf_counter()
-    profile, result = _result(args)
+    result = _result(args)
     out = Path(args.out)
     files = write_exports(result, out)
-    files["map.html"] = save_map(coverage_map(result), out / "map.html")
-    files["report.html"] = write_report(result, out / "report.html")
+    report_path, map_path = write_report_and_map(result, out / "report.html", out / "map.html")
+    files.update({"map.html": map_path, "report.html": report_path})
     top = target_table(result, top=int(result.settings.get("top", 10)))
-    label = " (synthetic demo data)" if result.synthetic else ""
+    said = "synthetic demo data" in str(result.title).lower()  # the demo's title already says so
+    label = " (synthetic demo data)" if result.synthetic and not said else ""
     print(f"{result.title}{label}: top {len(top)} target areas")
     _print_table(top, ["rank", "area_code", "area_name", "demand", "nearest_km", "access", "unmet_demand",
                        "desert", "drought"])
     print(f"\nRejected input rows: {len(result.rejects):,} (see {out / 'rejects.csv'})")
-    for name, path in files.items():
+    for path in files.values():
         print(f"wrote {path}")
     print(f"done in {time.perf_counter() - start:.1f} s")
     return 0
@@ -150,7 +151,7 @@ def _run(args) -> int:
 def _targets(args) -> int:
     from .export import target_table, write_csv, write_xlsx
 
-    _, result = _result(args)
+    result = _result(args)
     table = target_table(result, top=args.top, region=args.region)
     if args.format == "xlsx":
         if not args.output:
@@ -169,7 +170,7 @@ def _targets(args) -> int:
 def _report(args) -> int:
     from .report import write_report
 
-    _, result = _result(args)
+    result = _result(args)
     path = write_report(result, args.output)
     print(f"wrote {path} ({Path(path).stat().st_size / 1e6:.2f} MB)")
     return 0

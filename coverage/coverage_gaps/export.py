@@ -68,12 +68,18 @@ def neutralise(value):
     return value
 
 
-def _neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+def _neutralise_frame(df: pd.DataFrame, *, as_text: bool = False) -> pd.DataFrame:
+    """A copy with every text column neutralised (``as_text``: its values made strings first)."""
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
+            out[col] = (out[col].astype(str) if as_text else out[col]).map(neutralise)
     return out
+
+
+def _public_columns(providers: pd.DataFrame, *extra: str) -> list[str]:
+    """The allow-listed provider fields (then ``extra``) that ``providers`` has: all that may be published."""
+    return [c for c in (*PUBLIC_PROVIDER_FIELDS, *extra) if c in providers.columns]
 
 
 def target_table(result, *, top: int | None = None, region: str | None = None) -> pd.DataFrame:
@@ -126,9 +132,8 @@ def about_table(result) -> pd.DataFrame:
 def public_providers(result) -> pd.DataFrame:
     """Providers with allow-listed fields only (WGS84 lon/lat rounded to 4 dp)."""
     prov = result.providers
-    keep = [c for c in PUBLIC_PROVIDER_FIELDS if c in prov.columns]
     pts = prov.geometry.to_crs("EPSG:4326")
-    return pd.DataFrame(prov[keep]).assign(lon=np.round(pts.x, 4), lat=np.round(pts.y, 4))
+    return pd.DataFrame(prov[_public_columns(prov)]).assign(lon=np.round(pts.x, 4), lat=np.round(pts.y, 4))
 
 
 def write_csv(table: pd.DataFrame, path):
@@ -222,13 +227,10 @@ def write_gpkg(result, path: str | Path, *, generated_on: str = "2000-01-01") ->
     areas = result.areas.copy()
     if "candidates" not in areas.columns:
         areas = areas.merge(target_table(result)[["area_code", "candidates"]], on="area_code", how="left")
-    areas = areas.to_crs(CRS_BNG)
-    for col in areas.columns:
-        if col != "geometry" and (areas[col].dtype == object or pd.api.types.is_string_dtype(areas[col])):
-            areas[col] = areas[col].astype(str).map(neutralise)
+    areas = _neutralise_frame(areas.to_crs(CRS_BNG), as_text=True)
     if "rank" in areas.columns:
         areas["rank"] = areas["rank"].astype("float64")
-    providers = result.providers[[c for c in PUBLIC_PROVIDER_FIELDS if c in result.providers.columns] + ["geometry"]]
+    providers = result.providers[_public_columns(result.providers, "geometry")]
     stamp = f"{generated_on[:10]}T00:00:00Z"
     before = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})  # fixed timestamps: same bytes each run

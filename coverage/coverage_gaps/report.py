@@ -5,6 +5,8 @@ email attachment: title, region and data dates, headline figures, the
 interactive map (inlined Leaflet, in a sandboxed frame), the ranked target
 table (sortable, with reasons and candidate partners), a plain-English method
 with its caveats, and every source with its licence and attribution.
+``write_report_and_map`` also writes the embedded map as a file of its own
+(what ``coverage-gaps run`` does), built once for both.
 
 * Private data stays private: the report is built from :func:`public_result`,
   which keeps only :data:`~coverage_gaps.schema.PUBLIC_PROVIDER_FIELDS` and
@@ -27,12 +29,13 @@ import shapely
 from . import __version__
 from .config import DEFAULT_ANALYSIS
 from .errors import InvalidValueError, describe
+from .export import _public_columns
 from .gaps import demand_label
 from .measures import RULES
 from .result import Result
-from .schema import AREA_CODE, CRS_BNG, PUBLIC_PROVIDER_FIELDS
+from .schema import AREA_CODE, CRS_BNG, PUBLIC_PROVIDER_FIELDS  # noqa: F401 (report.PUBLIC_PROVIDER_FIELDS)
 
-__all__ = ["write_report", "render_report", "headline_figures", "public_result", "PRECISIONS"]
+__all__ = ["write_report", "write_report_and_map", "render_report", "headline_figures", "public_result", "PRECISIONS"]
 
 #: Location precision a profile may allow for providers in public outputs:
 #: grid size in metres (0 = exact; "area" moves a point to its area's centre).
@@ -173,8 +176,8 @@ def public_result(result: Result, *, precision: str | None = None) -> Result:
             "location precision not recognised", column="location_precision", value=precision,
             expected=", ".join(PRECISIONS), fix="set [profile] location_precision to exact, district or area"))
     prov = result.providers
-    keep = [c for c in (*PUBLIC_PROVIDER_FIELDS, "qualifying") if c in prov.columns]
-    providers = gpd.GeoDataFrame(prov[keep].copy(), geometry=_snap_points(prov, result.areas, precision), crs=CRS_BNG)
+    providers = gpd.GeoDataFrame(prov[_public_columns(prov, "qualifying")].copy(),
+                                 geometry=_snap_points(prov, result.areas, precision), crs=CRS_BNG)
     if "location_precision" in providers.columns and precision != "exact":
         providers["location_precision"] = precision
     candidates = result.candidates[[c for c in _CANDIDATE_FIELDS if c in result.candidates.columns]].copy()
@@ -226,13 +229,38 @@ def _status(row) -> str:
     return "covered" if pd.notna(row.get("rank")) else "unranked"
 
 
-def _candidate_text(candidates: pd.DataFrame) -> dict[str, list[str]]:
+def candidate_lines(candidates: pd.DataFrame | None, *, escape=str, with_status: bool = False
+                    ) -> dict[str, list[str]]:
+    """Partners to train, per area code: ``"Name (OISC Level 1, 3.2 km away)"``, nearest first.
+
+    The report and the map both list candidates this way.
+
+    Parameters
+    ----------
+    candidates
+        Rows of ``Result.candidates`` (``area_code``, ``name``, ``oisc_level``,
+        ``distance_km`` and, for ``with_status``, ``status``).
+    escape
+        Applied to the name and status (the map passes its HTML escaper; the
+        report's template escapes the whole line itself).
+    with_status
+        Also name the partner status (partner, prospective, trained).
+    """
     out: dict[str, list[str]] = {}
-    for row in candidates.itertuples(index=False):
-        level = int(row.oisc_level) if pd.notna(row.oisc_level) else 0
-        where = "inside the area" if float(row.distance_km) == 0 else f"{fmt_number(row.distance_km, 1)} km away"
-        label = f"OISC Level {level}" if level else "not yet accredited"
-        out.setdefault(str(row.area_code), []).append(f"{row.name} ({label}, {where})")
+    if candidates is None or not len(candidates):
+        return out
+
+    def column(name: str) -> pd.Series:
+        return candidates[name] if name in candidates.columns else pd.Series(np.nan, index=candidates.index)
+
+    levels = pd.to_numeric(column("oisc_level"), errors="coerce")
+    distances = pd.to_numeric(column("distance_km"), errors="coerce")
+    for code, name, level, status, km in zip(candidates[AREA_CODE], column("name"), levels, column("status"),
+                                             distances):
+        accredited = f"OISC Level {int(level)}" if level > 0 else "not yet accredited"  # NaN > 0 is False
+        where = "" if pd.isna(km) else "inside the area" if km == 0 else f"{fmt_number(km, 1)} km away"
+        details = (accredited, escape(status) if with_status else "", where)
+        out.setdefault(str(code), []).append(f"{escape(name)} ({', '.join(x for x in details if x)})")
     return out
 
 
@@ -245,10 +273,15 @@ def _sort_value(value, digits: int = 6) -> str:
     return "" if not np.isfinite(v) else f"{v:.{digits}f}"
 
 
+def _top_n(result: Result) -> int:
+    """How many of the first ranks get candidates searched and outlined on the map."""
+    return int(result.settings.get("top", 10))
+
+
 def _rows(result: Result) -> list[dict]:
-    candidates = _candidate_text(result.candidates)
+    candidates = candidate_lines(result.candidates)
     has_rate = "demand_per_10k" in result.areas.columns
-    top_n = int(result.settings.get("top", 10))
+    top_n = _top_n(result)
     rows = []
     for _, a in result.areas.drop(columns="geometry").iterrows():
         nearest = a.get("nearest_km", np.nan)
@@ -280,11 +313,51 @@ def _source_rows(result: Result) -> tuple[list[dict], list[str]]:
     return rows, attributions
 
 
-def _map_html(public: Result, tiles) -> str:
+def _documents(result: Result, *, title: str | None = None, tiles=None) -> tuple[str, str]:
+    """The report and the map it embeds, as two HTML documents (the map is built and rendered once)."""
     from . import maps
 
-    top_n = int(public.settings.get("top", 10))
-    return maps.map_html(maps.coverage_map(public, tiles=tiles, top_n=top_n))
+    public = public_result(result)
+    map_text = maps.map_html(maps.coverage_map(public, tiles=tiles, top_n=_top_n(public)))
+    figures = headline_figures(public)
+    sources, attributions = _source_rows(public)
+    rows = _rows(public)
+    s = public.settings
+    context = {
+        "title": title or public.title or "Immigration and asylum advice coverage",
+        "region": public.region_name,
+        "generated_on": public.generated_on or "not stated",
+        "synthetic": public.synthetic,
+        "version": __version__,
+        "who": demand_label(str(s.get("demand", "demand"))),
+        "figures": {
+            "people": fmt_number(figures["people_in_need"]),
+            "providers": fmt_number(figures["qualifying_providers"]),
+            "desert": fmt_share(figures["desert_share"]),
+            "drought": fmt_share(figures["drought_share"]),
+            "without": fmt_number(figures["areas_without_provider"]),
+            "areas": fmt_number(figures["areas"]),
+            "unmet": fmt_number(figures["unmet_demand"]),
+        },
+        "rows": rows,
+        "has_rate": "demand_per_10k" in public.areas.columns,
+        "counts": {k: sum(r["status"] == k for r in rows) for k in PALETTE},
+        "deserts": [r["name"] for r in rows if r["status"] == "desert"],
+        "droughts": [r["name"] for r in rows if r["status"] == "drought"],
+        "top": rows[:3],
+        "rank_by": str(s.get("rank_by", "unmet_demand")).replace("_", " "),
+        "sources": sources,
+        "attributions": attributions,
+        "method": _method(result),
+        "palette": PALETTE,
+        "print_map": _print_map_svg(public.areas, {r["code"]: r["status"] for r in rows}),
+        "map_html": map_text,
+        "tiles": tiles is not None,
+        "top_n": _top_n(public),
+        "precision": {"exact": "full", "district": "district (about 2 km)", "area": "area (one point per area)"}[
+            s["location_precision"]],
+    }
+    return _TEMPLATES.get_template("report.html.j2").render(**context), map_text
 
 
 def render_report(result: Result, *, title: str | None = None, tiles=None) -> str:
@@ -305,48 +378,14 @@ def render_report(result: Result, *, title: str | None = None, tiles=None) -> st
     str
         A complete HTML document with every script and style inlined.
     """
-    public = public_result(result)
-    figures = headline_figures(public)
-    sources, attributions = _source_rows(public)
-    rows = _rows(public)
-    s = public.settings
-    demand_column = str(s.get("demand", "demand"))
-    counts = {k: sum(r["status"] == k for r in rows) for k in PALETTE}
-    context = {
-        "title": title or public.title or "Immigration and asylum advice coverage",
-        "region": public.region_name,
-        "generated_on": public.generated_on or "not stated",
-        "synthetic": public.synthetic,
-        "version": __version__,
-        "who": demand_label(demand_column),
-        "figures": {
-            "people": fmt_number(figures["people_in_need"]),
-            "providers": fmt_number(figures["qualifying_providers"]),
-            "desert": fmt_share(figures["desert_share"]),
-            "drought": fmt_share(figures["drought_share"]),
-            "without": fmt_number(figures["areas_without_provider"]),
-            "areas": fmt_number(figures["areas"]),
-            "unmet": fmt_number(figures["unmet_demand"]),
-        },
-        "rows": rows,
-        "has_rate": "demand_per_10k" in public.areas.columns,
-        "counts": counts,
-        "deserts": [r["name"] for r in rows if r["status"] == "desert"],
-        "droughts": [r["name"] for r in rows if r["status"] == "drought"],
-        "top": rows[: min(3, len(rows))],
-        "rank_by": str(s.get("rank_by", "unmet_demand")).replace("_", " "),
-        "sources": sources,
-        "attributions": attributions,
-        "method": _method(result),
-        "palette": PALETTE,
-        "print_map": _print_map_svg(public.areas, {r["code"]: r["status"] for r in rows}),
-        "map_html": _map_html(public, tiles),
-        "tiles": tiles is not None,
-        "top_n": int(s.get("top", 10)),
-        "precision": {"exact": "full", "district": "district (about 2 km)", "area": "area (one point per area)"}[
-            s["location_precision"]],
-    }
-    return _TEMPLATES.get_template("report.html.j2").render(**context)
+    return _documents(result, title=title, tiles=tiles)[0]
+
+
+def _write(path: str | Path, text: str) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8"))
+    return path
 
 
 def write_report(result: Result, path: str | Path, *, title: str | None = None, tiles=None) -> Path:
@@ -354,7 +393,15 @@ def write_report(result: Result, path: str | Path, *, title: str | None = None, 
 
     See :func:`render_report` for the options.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(render_report(result, title=title, tiles=tiles).encode("utf-8"))
-    return path
+    return _write(path, render_report(result, title=title, tiles=tiles))
+
+
+def write_report_and_map(result: Result, report_path: str | Path, map_path: str | Path) -> tuple[Path, Path]:
+    """Write the funder report and, as a file of its own, the map it embeds; return both paths.
+
+    The map is built once, from the same public copy of ``result`` as the
+    report (:func:`public_result`: allow-listed fields, the profile's location
+    precision), so the two files always agree.
+    """
+    report_text, map_text = _documents(result)
+    return _write(report_path, report_text), _write(map_path, map_text)

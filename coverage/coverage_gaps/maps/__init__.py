@@ -37,6 +37,7 @@ from branca.element import Element, MacroElement
 from .. import _assets
 from ..errors import InvalidValueError, describe
 from ..gaps import demand_label
+from ..report import candidate_lines
 from ..schema import AREA_CODE
 from . import _geometry as geo
 from ._classify import MAP_MEASURES, MEASURES, classify, measure_spec
@@ -137,20 +138,6 @@ def _status(areas: pd.DataFrame) -> list[int]:
     return np.where(desert, 2, np.where(drought, 1, 0)).tolist()
 
 
-def _candidate_text(candidates: pd.DataFrame) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    if candidates is None or not len(candidates):
-        return out
-    for _, c in candidates.iterrows():
-        level = pd.to_numeric(pd.Series([c.get("oisc_level")]), errors="coerce").iloc[0]
-        accredited = f"OISC Level {int(level)}" if pd.notna(level) and level > 0 else "not yet accredited"
-        km = pd.to_numeric(pd.Series([c.get("distance_km")]), errors="coerce").iloc[0]
-        where = "inside the area" if pd.notna(km) and km == 0 else (f"{km:,.1f} km away" if pd.notna(km) else "")
-        details = ", ".join(x for x in (accredited, esc(c.get("status", "")), where) if x)
-        out.setdefault(str(c[AREA_CODE]), []).append(f"{esc(c.get('name', ''))} ({details})")
-    return out
-
-
 def _area_data(areas, geoms, spec, classes, *, who: str, candidates, top_n: int) -> dict:
     n = len(areas)
     cols = {"n": [esc(x) for x in areas.get("area_name", areas[AREA_CODE])], "c": [esc(x) for x in areas[AREA_CODE]],
@@ -161,7 +148,7 @@ def _area_data(areas, geoms, spec, classes, *, who: str, candidates, top_n: int)
             cols[key] = _numbers(areas[column], decimals)
     rank = pd.to_numeric(areas.get("rank", pd.Series(np.nan, index=areas.index)), errors="coerce")
     cols["rank"] = [int(r) if pd.notna(r) else None for r in rank]
-    by_code = _candidate_text(candidates)
+    by_code = candidate_lines(candidates, escape=esc, with_status=True)
     cand = {}
     for i, (code, r) in enumerate(zip(areas[AREA_CODE].astype(str), rank)):
         if code in by_code or (pd.notna(r) and r <= top_n):

@@ -21,6 +21,7 @@ import numpy as np
 from branca.utilities import color_brewer
 
 from ..errors import InvalidValueError, describe
+from ..report import fmt_number as fmt  # "1,281", "4.25", "n/a"
 
 __all__ = ["MEASURES", "MAP_MEASURES", "Measure", "Classes", "classify", "measure_spec", "fmt"]
 
@@ -70,13 +71,6 @@ def measure_spec(measure: str, columns) -> Measure:
                  if measure == "demand_per_10k" else "choose another measure: " + ", ".join(
                      m for m in MAP_MEASURES if m in columns))))
     return MEASURES[measure]
-
-
-def fmt(value: float, digits: int) -> str:
-    """``1,281`` or ``4.25``; ``"n/a"`` for a missing value."""
-    if value is None or not np.isfinite(value):
-        return "n/a"
-    return f"{value:,.{digits}f}"
 
 
 @dataclass(frozen=True)
