@@ -45,3 +45,38 @@ def test_people_per_adviser_standard_sets_the_benchmark(demo):
     result = cg.run_profile(profile, inputs=inputs, overrides={"people_per_adviser": 200})
     assert result.benchmark == pytest.approx(1000 / 200)
     assert "against 5.0 (the standard: one adviser per 200 people)" in result.areas.loc[0, "reason"]
+
+
+def _level1_only(inputs):
+    """The demo inputs with every qualifying provider taken out (only Level 0/1 partners left)."""
+    from dataclasses import replace
+
+    def keep(table):
+        return table[(table["oisc_level"] < 2) & ~table["laa_contract"] & ~table["regulated"]]
+
+    return replace(inputs, providers={k: replace(v, table=keep(v.table)) for k, v in inputs.providers.items()})
+
+
+def test_no_qualifying_supply_is_explained_and_a_standard_still_works(demo):
+    profile, inputs = demo
+    bare = _level1_only(inputs)
+    with pytest.raises(InvalidValueError, match=r"no provider in the data counts as supply.*people_per_adviser"):
+        cg.run_profile(profile, inputs=bare)
+    result = cg.run_profile(profile, inputs=bare, overrides={"people_per_adviser": 200})
+    assert result.areas["desert"].all()
+    assert (result.areas["unmet_demand"] == result.areas["demand"]).all()
+
+
+def test_run_coarsens_provider_points_in_map_and_report_alike(demo, tmp_path):
+    from coverage_gaps.report import write_report_and_map
+
+    profile, inputs = demo
+    result = cg.run_profile(profile, inputs=inputs)
+    point = result.providers.to_crs(4326).geometry.iloc[0]
+    exact = f"[{point.y:.5f},{point.x:.5f},"  # how the map stores a provider point
+    write_report_and_map(result, tmp_path / "exact.html", tmp_path / "exact_map.html")
+    assert exact in (tmp_path / "exact_map.html").read_text()
+    result.settings["location_precision"] = "area"
+    write_report_and_map(result, tmp_path / "coarse.html", tmp_path / "coarse_map.html")
+    for name in ("coarse_map.html", "coarse.html"):
+        assert exact not in (tmp_path / name).read_text(), name

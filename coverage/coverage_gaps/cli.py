@@ -79,7 +79,7 @@ _DIGITS = {"demand": 0, "unmet_demand": 0, "nearest_km": 1, "access": 2}
 def _print_table(table, columns) -> None:
     import pandas as pd
 
-    from .report import fmt_number
+    from ._text import fmt_number
 
     shown = table[columns].copy()
     for col, digits in _DIGITS.items():

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ._text import fmt_number
 from .errors import InvalidValueError, describe
 from .measures.supply import is_lawyer, levels
 from .schema import (
@@ -89,12 +90,6 @@ def rank_areas(areas: pd.DataFrame, *, by: str = "unmet_demand", min_demand: flo
     return ranks
 
 
-def _fmt(value: float, digits: int = 0) -> str:
-    if value is None or not np.isfinite(value):
-        return "n/a"
-    return f"{value:,.{digits}f}"
-
-
 def explain(
     row: pd.Series,
     *,
@@ -108,19 +103,19 @@ def explain(
     Example: ``"1,281 people on asylum support; nearest Level 2+ adviser 41 km;
     access 0.5 per 1,000 against 2.3 across England and Wales; advice drought"``.
     """
-    parts = [f"{_fmt(row[DEMAND])} {demand_label(demand_column)}"]
+    parts = [f"{fmt_number(row[DEMAND])} {demand_label(demand_column)}"]
     nearest = row.get(NEAREST_KM, np.nan)
     if np.isfinite(nearest):
-        parts.append(f"nearest qualifying adviser {_fmt(nearest, 0 if nearest >= 10 else 1)} km")
+        parts.append(f"nearest qualifying adviser {fmt_number(nearest, 0 if nearest >= 10 else 1)} km")
     else:
         parts.append("no qualifying adviser anywhere in the data")
     local = int(row.get("local_providers", 0) or 0)
     parts.append(f"{local} qualifying provider{'s' if local != 1 else ''} inside the area")
-    parts.append(f"access {_fmt(row[ACCESS], 1)} per 1,000 against {_fmt(benchmark, 1)} {benchmark_label}")
+    parts.append(f"access {fmt_number(row[ACCESS], 1)} per 1,000 against {fmt_number(benchmark, 1)} {benchmark_label}")
     if row.get("unmet_demand", 0) > 0:
-        parts.append(f"about {_fmt(row['unmet_demand'])} people's need unmet")
+        parts.append(f"about {fmt_number(row['unmet_demand'])} people's need unmet")
     if row.get(DESERT, False):
-        parts.append(f"advice desert: no qualifying adviser within {_fmt(catchment_km)} km")
+        parts.append(f"advice desert: no qualifying adviser within {fmt_number(catchment_km)} km")
     elif row.get(DROUGHT, False):
         parts.append("advice drought: capacity far below the benchmark")
     text = "; ".join(parts)

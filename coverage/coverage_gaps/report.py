@@ -27,6 +27,7 @@ import pandas as pd
 import shapely
 
 from . import __version__
+from ._text import candidate_lines, fmt_number, fmt_share  # noqa: F401 (report.fmt_* are public)
 from .config import DEFAULT_ANALYSIS
 from .errors import InvalidValueError, describe
 from .export import _public_columns
@@ -53,27 +54,6 @@ _TEMPLATES = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-
-
-def fmt_number(value, digits: int = 0) -> str:
-    """``1,281`` / ``4.2``; ``"n/a"`` for a missing or infinite value."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return "n/a"
-    if not np.isfinite(v):
-        return "n/a"
-    return f"{v:,.{digits}f}"
-
-
-def fmt_share(value) -> str:
-    """``47%``; ``"under 1%"`` for a small non-zero share; ``"n/a"`` when missing."""
-    v = float(value)
-    if not np.isfinite(v):
-        return "n/a"
-    if 0 < v < 0.005:
-        return "under 1%"
-    return f"{v:.0%}"
 
 
 def _print_map_svg(areas: gpd.GeoDataFrame, status: dict[str, str], *, width_px: int = 640) -> dict:
@@ -227,41 +207,6 @@ def _status(row) -> str:
     if bool(row.get("drought", False)):
         return "drought"
     return "covered" if pd.notna(row.get("rank")) else "unranked"
-
-
-def candidate_lines(candidates: pd.DataFrame | None, *, escape=str, with_status: bool = False
-                    ) -> dict[str, list[str]]:
-    """Partners to train, per area code: ``"Name (OISC Level 1, 3.2 km away)"``, nearest first.
-
-    The report and the map both list candidates this way.
-
-    Parameters
-    ----------
-    candidates
-        Rows of ``Result.candidates`` (``area_code``, ``name``, ``oisc_level``,
-        ``distance_km`` and, for ``with_status``, ``status``).
-    escape
-        Applied to the name and status (the map passes its HTML escaper; the
-        report's template escapes the whole line itself).
-    with_status
-        Also name the partner status (partner, prospective, trained).
-    """
-    out: dict[str, list[str]] = {}
-    if candidates is None or not len(candidates):
-        return out
-
-    def column(name: str) -> pd.Series:
-        return candidates[name] if name in candidates.columns else pd.Series(np.nan, index=candidates.index)
-
-    levels = pd.to_numeric(column("oisc_level"), errors="coerce")
-    distances = pd.to_numeric(column("distance_km"), errors="coerce")
-    for code, name, level, status, km in zip(candidates[AREA_CODE], column("name"), levels, column("status"),
-                                             distances):
-        accredited = f"OISC Level {int(level)}" if level > 0 else "not yet accredited"  # NaN > 0 is False
-        where = "" if pd.isna(km) else "inside the area" if km == 0 else f"{fmt_number(km, 1)} km away"
-        details = (accredited, escape(status) if with_status else "", where)
-        out.setdefault(str(code), []).append(f"{escape(name)} ({', '.join(x for x in details if x)})")
-    return out
 
 
 def _sort_value(value, digits: int = 6) -> str:

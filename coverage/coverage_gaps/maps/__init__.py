@@ -37,7 +37,7 @@ from branca.element import Element, MacroElement
 from .. import _assets
 from ..errors import InvalidValueError, describe
 from ..gaps import demand_label
-from ..report import candidate_lines
+from .._text import candidate_lines
 from ..schema import AREA_CODE
 from . import _geometry as geo
 from ._classify import MAP_MEASURES, MEASURES, classify, measure_spec

@@ -21,7 +21,7 @@ import numpy as np
 from branca.utilities import color_brewer
 
 from ..errors import InvalidValueError, describe
-from ..report import fmt_number as fmt  # "1,281", "4.25", "n/a"
+from .._text import fmt_number as fmt  # "1,281", "4.25", "n/a"
 
 __all__ = ["MEASURES", "MAP_MEASURES", "Measure", "Classes", "classify", "measure_spec", "fmt"]
 

@@ -97,8 +97,8 @@ def _candidate_pool(before: Result, settings: dict, candidates) -> tuple[pd.Data
         found = gaps.find_candidates(before.areas, providers, within_km=float(settings.get("candidate_km", 20.0)),
                                      per_area=max(len(providers), 1))
         ids = list(dict.fromkeys(found[PROVIDER_ID].astype(str)))
-        notes.append(f"{len(ids)} candidate partners (Level 0/1, not LAA or regulated, partner or prospective) "
-                     f"inside or within {float(settings.get('candidate_km', 20.0)):g} km of the study region")
+        notes.append(f"{len(ids)} candidate partners (Level 0/1, not LAA or regulated, status partner, "
+                     f"prospective or trained) inside or within {float(settings.get('candidate_km', 20.0)):g} km of the study region")
     else:
         ids = list(dict.fromkeys(str(c) for c in candidates))
         known = set(providers[PROVIDER_ID].astype(str))

@@ -166,7 +166,7 @@ def best_to_train(inputs, settings: dict, k: int, *, candidates=None, objective:
         How many organisations to train.
     candidates
         provider_id values to choose from; None means the trainable partners
-        (Level 0/1, no LAA contract, not regulated, partner or prospective)
+        (Level 0/1, no LAA contract, not regulated, status partner, prospective or trained)
         inside or within ``candidate_km`` of the study region.
     objective
         ``"unmet_demand"``: minimise total unmet demand in the study region
