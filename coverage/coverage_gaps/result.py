@@ -56,6 +56,18 @@ class Result:
         ISO date printed on outputs (from the profile or SOURCE_DATE_EPOCH).
     synthetic
         True for the embedded demo: every output then says "synthetic demo data".
+    notes
+        Plain-English data notes for the reader (rows rejected, codes harmonised,
+        choices taken, warnings collected while loading), in the order they arose.
+    unplaced
+        People in need who could not be placed in an area, in people:
+        ``date, reason, people`` (e.g. Home Office "Subsistence Only" rows).
+    harmonised
+        Codes of another boundary vintage mapped onto the boundaries in use:
+        ``input, date, code, to_codes, people, method`` (summed / split by weight).
+    coverage
+        The territory the supply data covers, in words ("England and Wales"):
+        benchmarks and "across all areas" comparisons use demand inside it only.
     """
 
     areas: gpd.GeoDataFrame
@@ -69,6 +81,11 @@ class Result:
     benchmark: float = float("nan")
     generated_on: str = ""
     synthetic: bool = False
+    notes: list[str] = field(default_factory=list)
+    unplaced: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["date", "reason", "people"]))
+    harmonised: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["input", "date", "code", "to_codes", "people", "method"]))
+    coverage: str = ""
 
     @property
     def targets(self) -> pd.DataFrame:

@@ -90,6 +90,29 @@ DESERT = "desert"
 DROUGHT = "drought"
 RANK = "rank"
 REASON = "reason"
+
+# --- Contract columns added in round 2 (one name each; see the issues) -------
+#: One gap category per area (issue 13); values are GAP_CATEGORIES, in this order of severity.
+GAP = "gap"
+GAP_CATEGORIES = (
+    "desert",            # nobody in the area is within reach of a qualifying provider
+    "part desert",       # at least part_desert_share of the area's need is beyond reach
+    "drought",           # in reach, but access below drought_share of the benchmark
+    "below average",     # below the benchmark when it is the average across the coverage (relative)
+    "below standard",    # below the benchmark when it is a stated standard (absolute)
+    "at or above",       # access at or above the benchmark
+    "no recorded need",  # 0 people in need: never a desert or drought
+    "no data",           # the demand figure is missing for the date used: never ranked as 0
+    "outside coverage",  # outside the territory the supply data covers: not a desert
+)
+#: Share (0-1) of an area's need at points beyond the catchment of every qualifying provider.
+SHARE_BEYOND_REACH = "share_beyond_reach"
+#: True where the area lies inside the territory the supply data covers (issue 12).
+IN_COVERAGE = "in_coverage"
+#: Rank stability over a grid of settings (issue 13).
+RANK_MIN = "rank_min"
+RANK_MAX = "rank_max"
+TOP_IN = "top10_in"
 TARGET_COLUMNS = [
     RANK,
     AREA_CODE,
