@@ -17,7 +17,7 @@ from .errors import CoverageGapsError
 from .pipeline import Inputs, analyse, load_inputs, run_profile
 from .result import Result, Source
 
-__version__ = "0.1.0"
+from ._version import __version__
 __all__ = [
     "CoverageGapsError",
     "Inputs",

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import __version__
+from ._version import __version__
 from ._text import candidate_lines, fmt_number, fmt_share  # noqa: F401 (report.fmt_* are public)
 from .config import DEFAULT_ANALYSIS
 from .errors import InvalidValueError, describe
