@@ -39,6 +39,12 @@ DEFAULT_ANALYSIS: dict = {
     "top": 10,
     "trained_capacity": 1.0,  # capacity of one organisation once trained (scenarios)
     "subareas": True,  # use the finer layer for demand points when one is given
+    # issue 13: categories, capacity units, headline figures, rank stability
+    "part_desert_share": 0.5,  # part desert: at least this share of the need beyond reach
+    "capacity_unit": "office",  # without a capacity column: one unit per "office" or per "organisation" per area
+    "headline_min_demand": 100.0,  # headline: areas with more people in need than this and no local provider
+    "stability_catchment_km": [20.0, 30.0, 45.0],  # rank stability grid: catchments x decays ([] = off)
+    "stability_decay": ["step", "gaussian"],
 }
 
 _SCHEMA: dict[str, dict[str, object]] = {
@@ -107,6 +113,11 @@ _SCHEMA: dict[str, dict[str, object]] = {
         "top": int,
         "trained_capacity": _NUM,
         "subareas": _BOOL,
+        "part_desert_share": _NUM,
+        "capacity_unit": _STR,
+        "headline_min_demand": _NUM,
+        "stability_catchment_km": _LIST,
+        "stability_decay": _LIST,
     },
     "sources": {},  # free-form: [sources.<name>] licence/attribution/url overrides
 }
@@ -124,6 +135,7 @@ _CHOICES = {
     ("inputs.providers", "format"): ("partners", "laa_directory"),
     ("analysis", "decay"): ("step", "gaussian", "table"),
     ("analysis", "rule"): ("asylum", "immigration", "any"),
+    ("analysis", "capacity_unit"): ("office", "organisation"),
     ("profile", "location_precision"): ("exact", "district", "area"),
 }
 _LIST_SECTIONS = ("inputs.demand", "inputs.providers")

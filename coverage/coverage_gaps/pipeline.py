@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import gaps, measures
 from ._validate import Loaded
-from .config import Profile, load_profile
+from .config import DEFAULT_ANALYSIS, Profile, load_profile
 from .errors import InvalidValueError, describe
 from .result import Result, Source
 from .schema import (
@@ -29,10 +29,12 @@ from .schema import (
     CAPACITY,
     CRS_BNG,
     DEMAND,
+    GAP,
     LAA_CONTRACT,
     REGION_CODE,
     REGULATED,
     REJECT_COLUMNS,
+    SHARE_BEYOND_REACH,
     STATUS,
 )
 from .sources import describe_source
@@ -289,23 +291,20 @@ def analyse(inputs: Inputs, settings: dict, *, regions=(), title: str = "", regi
     regions
         Region codes that make the study region; empty means every area.
     """
-    s = settings
+    s = {**DEFAULT_ANALYSIS, **settings}
     catchment_km = float(s["catchment_km"])
     areas, points, population = place_demand(inputs, s)
     providers = _locate_providers(inputs.provider_table(), areas, s["rule"])
+    providers[CAPACITY] = measures.capacity_units(providers, unit=s["capacity_unit"]).to_numpy()
     areas = areas.join(measures.area_measures(
         areas, providers, points, demand_column=DEMAND, population_column=population, catchment_km=catchment_km,
         decay=s["decay"], decay_table=s.get("decay_table") or None, rule=s["rule"]), on=AREA_CODE)
     benchmark, benchmark_label = _benchmark(providers, areas, s)
     areas["unmet_demand"] = measures.unmet_demand(areas[DEMAND], areas["access"], benchmark)
-    areas["desert"], areas["drought"] = measures.flags(areas, benchmark=benchmark, catchment_km=catchment_km,
-                                                       drought_share=float(s["drought_share"]))
 
+    coverage = str(getattr(inputs, "coverage", "") or "")
     areas = _study_region(areas, regions)
-    areas["rank"] = gaps.rank_areas(areas, by=s["rank_by"], min_demand=float(s["min_demand"]))
-    areas["reason"] = [gaps.explain(row, benchmark=benchmark, benchmark_label=benchmark_label,
-                                    demand_column=s["demand"], catchment_km=catchment_km)
-                       for _, row in areas.iterrows()]
+    areas = _assess(areas, points, providers, benchmark=benchmark, settings=s, coverage=coverage)
     areas = areas.sort_values(["rank", AREA_CODE], na_position="last", kind="mergesort").reset_index(drop=True)
     top = areas[areas["rank"].notna() & (areas["rank"] <= int(s["top"]))]
     return Result(
@@ -320,7 +319,25 @@ def analyse(inputs: Inputs, settings: dict, *, regions=(), title: str = "", regi
         benchmark=float(benchmark),
         generated_on=generated,
         synthetic=synthetic,
+        coverage=coverage,
     )
+
+
+def _assess(study: gpd.GeoDataFrame, points, providers, *, benchmark: float, settings: dict,
+            coverage: str) -> gpd.GeoDataFrame:
+    """Gap category, share beyond reach, rank, rank stability and reason for each study area."""
+    s = settings
+    measure = gaps.shortfall(s, coverage=coverage)
+    study[SHARE_BEYOND_REACH] = gaps.share_beyond_reach(study)
+    study[GAP] = gaps.classify(study, benchmark=benchmark, drought_share=s["drought_share"],
+                               part_desert_share=s["part_desert_share"], standard=measure.standard)
+    study["desert"], study["drought"] = study[GAP].eq("desert"), study[GAP].eq("drought")  # one category each
+    study["rank"] = gaps.rank_areas(study, by=s["rank_by"], min_demand=float(s["min_demand"]))
+    study = study.join(gaps.rank_stability(study, points, providers, benchmark=benchmark, settings=s))
+    study["reason"] = gaps.reasons(study, benchmark=benchmark, demand_column=s["demand"],
+                                   catchment_km=float(s["catchment_km"]), measure=measure,
+                                   drought_share=float(s["drought_share"]), coverage=coverage)
+    return study
 
 
 def run_profile(profile: Profile | str | Path, *, data_dir=None, overrides: dict | None = None,

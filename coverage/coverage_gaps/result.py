@@ -20,6 +20,7 @@ class Source:
     licence: str = ""
     attribution: str = ""
     url: str = ""  # official download page
+    kind: str = ""  # input kind (areas, asy_d11, nomis, table, laa_directory, partners, ...): supply vs demand
 
 
 @dataclass

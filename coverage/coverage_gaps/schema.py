@@ -26,6 +26,9 @@ CATEGORIES = "categories"  # ";"-joined subset of CATEGORY_VALUES
 LAA_CONTRACT = "laa_contract"  # bool
 REGULATED = "regulated"  # bool: SRA / CILEx / Bar regulated lawyers
 CAPACITY = "capacity"  # advisers, FTE or matter starts; default 1 per office
+#: True where the provider file had a capacity column (issue 13): only providers without one take the
+#: profile's capacity_unit (one unit per office, or per organisation per area).  Missing means False.
+CAPACITY_GIVEN = "capacity_given"
 STATUS = "status"  # partner, prospective, trained (or "" when not a partner)
 SOURCE = "source"
 POSTCODE = "postcode"

@@ -82,4 +82,4 @@ def describe_source(kind: str, *, file: str, date: str | None = None, overrides:
     overrides = dict(overrides or {})
     date = str(overrides.pop("date", date) or "") or None  # the file may carry no date: the profile can give it
     fields.update({k: str(v) for k, v in overrides.items() if k in {"name", "licence", "attribution", "url"}})
-    return Source(file=file, date=date, **fields)
+    return Source(file=file, date=date, kind=kind, **fields)

@@ -17,8 +17,8 @@ import pandas as pd
 from .. import geocode as _geocode
 from .._validate import RejectLog
 from ..errors import MissingColumnError, MissingCRSError, describe
-from ..schema import (CAPACITY, CRS_BNG, IAAS_GRADE, LAA_CONTRACT, LOCATION_PRECISION, OISC_LEVEL, POSTCODE,
-                      PROVIDER_COLUMNS, REGULATED, SOURCE)
+from ..schema import (CAPACITY, CAPACITY_GIVEN, CRS_BNG, IAAS_GRADE, LAA_CONTRACT, LOCATION_PRECISION, OISC_LEVEL,
+                      POSTCODE, PROVIDER_COLUMNS, REGULATED, SOURCE)
 
 
 # --- rows and columns ------------------------------------------------------------
@@ -208,6 +208,7 @@ def _assemble(table: pd.DataFrame, located: _Located, keep: np.ndarray, carried:
     out[POSTCODE] = pd.array([p or "" for p in located.postcode[keep]], dtype="string")
     out[LOCATION_PRECISION] = pd.array(located.precision[keep].tolist(), dtype="string")
     order = [c for c in PROVIDER_COLUMNS if c != "geometry"] + [IAAS_GRADE]
+    order += [CAPACITY_GIVEN] if CAPACITY_GIVEN in out.columns else []  # partner lists say if they gave capacity
     out = out[order].astype({OISC_LEVEL: "int64", LAA_CONTRACT: bool, REGULATED: bool, CAPACITY: float})
     gdf = gpd.GeoDataFrame(out, geometry=gpd.points_from_xy(located.x[keep], located.y[keep]), crs=CRS_BNG)
     carried = carried.reset_index(drop=True)

@@ -18,8 +18,8 @@ import pandas as pd
 
 from .._validate import Loaded, RejectLog, finish
 from ..errors import InvalidValueError, MissingColumnError, describe
-from ..schema import (CAPACITY, CATEGORIES, CATEGORY_ASYLUM, CATEGORY_IMMIGRATION, IAAS_GRADE, LAA_CONTRACT,
-                      OISC_LEVEL, POSTCODE, PROVIDER_ID, PROVIDER_NAME, REGULATED, STATUS)
+from ..schema import (CAPACITY, CAPACITY_GIVEN, CATEGORIES, CATEGORY_ASYLUM, CATEGORY_IMMIGRATION, IAAS_GRADE,
+                      LAA_CONTRACT, OISC_LEVEL, POSTCODE, PROVIDER_ID, PROVIDER_NAME, REGULATED, STATUS)
 from ._locate import _assemble, _drop_blank_rows, _Located, _locate_rows, _missing, _reject_outside
 from ._read import match_column, read_table
 
@@ -133,6 +133,7 @@ def load_partners(path: str | Path, *, sheet: str | int | None = None, columns: 
         CAPACITY: parse(CAPACITY, _capacity, 1.0),
         STATUS: parse(STATUS, _status, ""),
         IAAS_GRADE: text(IAAS_GRADE),
+        CAPACITY_GIVEN: CAPACITY in found,  # a capacity column wins over the profile's capacity_unit
     })
     ids = text(PROVIDER_ID)
     stem = re.sub(r"[^a-z0-9]+", "-", Path(source).stem.lower()).strip("-") or "provider"

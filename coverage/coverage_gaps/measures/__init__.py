@@ -2,7 +2,7 @@
 
 Supply (:mod:`.supply`), distance decay (:mod:`.decay`), neighbour search
 (:mod:`.distance`), the (E)2SFCA (:mod:`.fca`), demand points
-(:mod:`.apportion`), local counts (:mod:`.local`), everything per area
+(:mod:`.apportion`), local counts (:mod:`.local`), capacity units (:mod:`.capacity`), everything per area
 (:mod:`.area`) and the benchmark, unmet demand and desert/drought flags
 (:mod:`.benchmark`).
 """
@@ -10,6 +10,7 @@ Supply (:mod:`.supply`), distance decay (:mod:`.decay`), neighbour search
 from .apportion import POINT_CODE, demand_points, split_exact
 from .area import NEAREST_LEVEL_KM, area_measures
 from .benchmark import benchmark_access, flags, unmet_demand
+from .capacity import CAPACITY_UNITS, capacity_units, organisation_key
 from .decay import DECAYS, Decay, gaussian, make_decay, step, step_table
 from .distance import coords, nearest_km, pairs_within
 from .fca import fca_access, fca_ratio
@@ -17,6 +18,9 @@ from .local import local_measures, provider_areas
 from .supply import RULES, is_qualifying, is_signposting
 
 __all__ = [
+    "CAPACITY_UNITS",
+    "capacity_units",
+    "organisation_key",
     "DECAYS",
     "Decay",
     "NEAREST_LEVEL_KM",
