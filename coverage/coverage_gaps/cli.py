@@ -46,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run the analysis and write targets, exports, map and report")
     _profile_args(p)
     p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON document (headline figures, warnings, notes, top targets) and nothing else")
 
     p = sub.add_parser("targets", help="print or write the ranked target list")
     _profile_args(p)
@@ -73,7 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-_DIGITS = {"demand": 0, "unmet_demand": 0, "nearest_km": 1, "access": 2}
+_DIGITS = {"demand": 0, "unmet_demand": 0, "people_below_average": 0, "people_below_standard": 0, "nearest_km": 1,
+           "access": 2}
 
 
 def _print_table(table, columns) -> None:
@@ -128,6 +131,7 @@ def _result(args):
 def _run(args) -> int:
     from .export import target_table, write_exports
     from .report import write_report_and_map
+    from .summary import data_warnings, headline_figures, run_summary
 
     start = time.perf_counter()
     result = _result(args)
@@ -135,17 +139,37 @@ def _run(args) -> int:
     files = write_exports(result, out)
     report_path, map_path = write_report_and_map(result, out / "report.html", out / "map.html")
     files.update({"map.html": map_path, "report.html": report_path})
+    if args.json:
+        print(json.dumps(run_summary(result, files=files), indent=2, ensure_ascii=False))
+        return 0
     top = target_table(result, top=int(result.settings.get("top", 10)))
     said = "synthetic demo data" in str(result.title).lower()  # the demo's title already says so
     label = " (synthetic demo data)" if result.synthetic and not said else ""
-    print(f"{result.title}{label}: top {len(top)} target areas")
-    _print_table(top, ["rank", "area_code", "area_name", "demand", "nearest_km", "access", "unmet_demand",
-                       "desert", "drought"])
+    for warning in data_warnings(result):
+        print(f"WARNING: {warning}")
+    print(f"{result.title}{label}")
+    _print_headline(headline_figures(result))
+    for note in result.notes:
+        print(f"note: {note}")
+    print(f"\nTop {len(top)} target areas")
+    shortfall = [c for c in top.columns if c.startswith("people_below_")]
+    _print_table(top, ["rank", "area_code", "area_name", "demand", "nearest_km", "access", *shortfall, "gap",
+                       "rank_min", "rank_max"])
     print(f"\nRejected input rows: {len(result.rejects):,} (see {out / 'rejects.csv'})")
     for path in files.values():
         print(f"wrote {path}")
     print(f"done in {time.perf_counter() - start:.1f} s")
     return 0
+
+
+def _print_headline(figures: dict) -> None:
+    """Each headline figure with its one-line definition."""
+    for key, fig in figures.items():
+        if key == "providers_by_type":
+            text = ", ".join(f"{n:,} {kind}" for kind, n in fig["value"].items()) or "none"
+        else:
+            text = fig["text"] or "n/a"
+        print(f"  {text}: {fig['definition']}")
 
 
 def _targets(args) -> int:
@@ -163,7 +187,8 @@ def _targets(args) -> int:
         text = table.to_json(orient="records", indent=2)
         Path(args.output).write_text(text) if args.output else print(text)
     else:
-        _print_table(table, ["rank", "area_code", "area_name", "demand", "unmet_demand", "reason"])
+        shortfall = [c for c in table.columns if c.startswith("people_below_")]
+        _print_table(table, ["rank", "area_code", "area_name", "demand", *shortfall, "gap", "reason"])
     return 0
 
 

@@ -19,7 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .gaps import no_candidates_text, partner_list_supplied, shortfall
 from .schema import CRS_BNG, PUBLIC_PROVIDER_FIELDS, TARGET_COLUMNS
+from .summary import data_warnings
 
 __all__ = [
     "neutralise",
@@ -30,6 +32,8 @@ __all__ = [
     "write_gpkg",
     "write_exports",
     "about_table",
+    "measure_columns",
+    "candidates_sheet",
 ]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -54,6 +58,9 @@ _NUMBER_FORMATS = {
     "demand": "#,##0",
     "population": "#,##0",
     "unmet_demand": "#,##0",
+    "people_below_average": "#,##0",
+    "people_below_standard": "#,##0",
+    "share_beyond_reach": "0%",
     "nearest_km": "0.0",
     "access": "0.00",
     "coverage_share": "0%",
@@ -105,11 +112,31 @@ def target_table(result, *, top: int | None = None, region: str | None = None) -
         table = table.assign(candidates=table["area_code"].map(names).fillna(""))
     else:
         table = table.assign(candidates="")
-    columns = TARGET_COLUMNS + [c for c in EXTRA_COLUMNS if c in table.columns]
-    table = table[columns].reset_index(drop=True)
+    columns = [c for c in TARGET_COLUMNS + EXTRA_COLUMNS if c in table.columns]
+    table = table[columns].reset_index(drop=True).rename(columns=measure_columns(result))
     if getattr(result, "synthetic", False):
         table["data_note"] = SYNTHETIC_NOTE
     return table
+
+
+def measure_columns(result) -> dict[str, str]:
+    """Export headers for Result columns whose internal name does not say which measure they are.
+
+    ``unmet_demand`` becomes ``people_below_average`` (relative: against the
+    average across the coverage) or ``people_below_standard`` (against a
+    stated standard); see :func:`coverage_gaps.gaps.shortfall`.
+    """
+    return {"unmet_demand": shortfall(result.settings, coverage=getattr(result, "coverage", "")).column}
+
+
+def candidates_sheet(result) -> pd.DataFrame:
+    """The candidates table, or one row saying why it is empty (no partner list, or none near enough)."""
+    if len(result.candidates):
+        return result.candidates
+    km = float(result.settings.get("candidate_km", 20.0))
+    text = no_candidates_text(partner_list=partner_list_supplied(result.sources), within_km=km)
+    where = "" if not partner_list_supplied(result.sources) else " of any target area"
+    return pd.DataFrame({"note": [f"No partners to train: {text[:1].lower() + text[1:]}{where}"]})
 
 
 SYNTHETIC_NOTE = "synthetic demo data"
@@ -121,6 +148,9 @@ def about_table(result) -> pd.DataFrame:
     if result.synthetic:
         rows.append(("data", f"{SYNTHETIC_NOTE}: not real places or people"))
     rows.append(("benchmark access (capacity per 1,000 people in demand)", round(float(result.benchmark), 4)))
+    measure = shortfall(result.settings, coverage=getattr(result, "coverage", ""))
+    rows.append((measure.column, measure.label + (f". {measure.caveat}" if measure.caveat else "")))
+    rows += [("warning", w) for w in data_warnings(result)]
     rows += [(f"setting: {k}", str(v)) for k, v in sorted(result.settings.items())]
     for src in result.sources:
         detail = "; ".join(x for x in (src.file, f"dated {src.date}" if src.date else "", src.licence,
@@ -224,7 +254,7 @@ def write_gpkg(result, path: str | Path, *, generated_on: str = "2000-01-01") ->
     path = Path(path)
     if path.exists():
         path.unlink()
-    areas = result.areas.copy()
+    areas = result.areas.rename(columns=measure_columns(result))
     if "candidates" not in areas.columns:
         areas = areas.merge(target_table(result)[["area_code", "candidates"]], on="area_code", how="left")
     areas = _neutralise_frame(areas.to_crs(CRS_BNG), as_text=True)
@@ -254,7 +284,7 @@ def write_exports(result, out_dir: str | Path) -> dict[str, Path]:
     files = {
         "targets.csv": write_csv(targets, out / "targets.csv"),
         "targets.xlsx": write_xlsx(
-            {"targets": targets, "candidates": result.candidates, "rejects": result.rejects,
+            {"targets": targets, "candidates": candidates_sheet(result), "rejects": result.rejects,
              "about": about_table(result)},
             out / "targets.xlsx",
             generated_on=day,

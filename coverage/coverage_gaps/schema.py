@@ -116,15 +116,22 @@ IN_COVERAGE = "in_coverage"
 RANK_MIN = "rank_min"
 RANK_MAX = "rank_max"
 TOP_IN = "top10_in"
+#: The target list's columns, in order (exports rename unmet_demand to the measure's name:
+#: people_below_average or people_below_standard, see coverage_gaps.gaps.shortfall).
 TARGET_COLUMNS = [
     RANK,
     AREA_CODE,
     AREA_NAME,
+    GAP,
     DEMAND,
     LOCAL_PROVIDERS,
     NEAREST_KM,
+    SHARE_BEYOND_REACH,
     ACCESS,
     UNMET_DEMAND,
+    RANK_MIN,
+    RANK_MAX,
+    TOP_IN,
     DESERT,
     DROUGHT,
     REASON,
