@@ -31,10 +31,12 @@ from ._text import candidate_lines, fmt_number, fmt_share  # noqa: F401 (report.
 from .config import DEFAULT_ANALYSIS
 from .errors import InvalidValueError, describe
 from .export import _public_columns
-from .gaps import demand_label
+from .gaps import demand_label, no_candidates_text, partner_list_supplied, shortfall, stability_grid
 from .measures import RULES
 from .result import Result
-from .schema import AREA_CODE, CRS_BNG, PUBLIC_PROVIDER_FIELDS  # noqa: F401 (report.PUBLIC_PROVIDER_FIELDS)
+from .schema import AREA_CODE, CRS_BNG, GAP, GAP_CATEGORIES, PUBLIC_PROVIDER_FIELDS  # noqa: F401
+from .summary import data_warnings, supply_counted
+from .summary import headline_figures as _headline
 
 __all__ = ["write_report", "write_report_and_map", "render_report", "headline_figures", "public_result", "PRECISIONS"]
 
@@ -43,8 +45,19 @@ __all__ = ["write_report", "write_report_and_map", "render_report", "headline_fi
 PRECISIONS = {"exact": 0.0, "district": 2_000.0, "area": 10_000.0}
 #: Candidate columns that may be published.
 _CANDIDATE_FIELDS = (AREA_CODE, "provider_id", "name", "oisc_level", "status", "categories", "distance_km")
-#: Map and print-map palette (Okabe-Ito, colour-blind safe); labels never rely on colour alone.
-PALETTE = {"desert": "#D55E00", "drought": "#F0E442", "covered": "#56B4E9", "unranked": "#BBBBBB"}
+#: Print-map and table palette, one colour per gap category (Okabe-Ito based, colour-blind safe);
+#: every area is also labelled in words, so nothing relies on colour alone.
+PALETTE = {
+    "desert": "#D55E00",
+    "part desert": "#E69F00",
+    "drought": "#F0E442",
+    "below average": "#CC79A7",
+    "below standard": "#CC79A7",
+    "at or above": "#56B4E9",
+    "no recorded need": "#FFFFFF",
+    "no data": "#BBBBBB",
+    "outside coverage": "#E5E5E5",
+}
 
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("coverage_gaps", "templates"),
@@ -74,7 +87,7 @@ def _print_map_svg(areas: gpd.GeoDataFrame, status: dict[str, str], *, width_px:
                 xy = shapely.get_coordinates(ring)
                 pts = " ".join(f"{(x - x0) / step:.0f},{(y1 - y) / step:.0f}" for x, y in xy[:-1])
                 d.append(f"M{pts}Z")
-        kind = status.get(code, "unranked")
+        kind = status.get(code, "no data")
         paths.append({"d": "".join(d), "fill": PALETTE[kind], "label": f"{name}: {kind}"})
     return {"paths": paths, "view_box": f"0 0 {(x1 - x0) / step:.0f} {(y1 - y0) / step:.0f}"}
 
@@ -93,22 +106,41 @@ def _method(result: Result) -> dict:
     dates = sorted({f"{x.name}: {x.date}" for x in result.sources if x.date})
     undated = sorted({x.name for x in result.sources if not x.date})
     rejects = result.rejects.groupby("file").size().sort_index() if len(result.rejects) else pd.Series(dtype=int)
-    benchmark = s.get("benchmark", "all")
+    measure = shortfall(s, coverage=result.coverage)
+    unit = str(s.get("capacity_unit", "office"))
     return {
         "catchment_km": fmt_number(s.get("catchment_km"), 0),
         "candidate_km": fmt_number(s["candidate_km"], 0),
         "decay": _DECAY.get(str(s.get("decay")), str(s.get("decay", ""))),
         "rule": str(s["rule"]),
         "rule_text": RULES.get(str(s["rule"]), str(s["rule"])),
+        "supply": supply_counted(result)["sentence"],
+        "capacity_unit": _UNITS.get(unit, unit),
         "benchmark": fmt_number(result.benchmark, 2),
-        "benchmark_all": not isinstance(benchmark, (int, float)) and not s.get("people_per_adviser"),
+        "benchmark_all": not measure.standard,
+        "measure": measure,
+        "coverage": result.coverage or "all areas in the data",
         "people_per_adviser": fmt_number(s.get("people_per_adviser") or 0),
         "drought_share": fmt_share(float(s.get("drought_share", 0.5))),
+        "part_desert_share": fmt_share(float(s.get("part_desert_share", 0.5))),
         "dates": dates,
         "undated": undated,
         "rejects": [{"file": str(f), "rows": fmt_number(n)} for f, n in rejects.items()],
         "rejects_total": fmt_number(len(result.rejects)),
+        "notes": list(result.notes),
+        "unplaced": [f"{fmt_number(r['people'])} people ({r['date']}): {r['reason']}"
+                     for r in result.unplaced.to_dict("records")],
+        "harmonised": [f"{r['code']} ({r['input']}, {r['date']}) to {r['to_codes']}: {fmt_number(r['people'])} "
+                       f"people, {r['method']}" for r in result.harmonised.to_dict("records")],
     }
+
+
+_UNITS = {
+    "office": "each office counts as one unit, whatever its size or waiting list",
+    "organisation": "each organisation counts as one unit in each area it has offices in, shared over its "
+                    "offices there (matched on the firm number where the file has one, else on the name), "
+                    "whatever its size or waiting list",
+}
 
 
 def _snap_points(providers: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, precision: str) -> gpd.GeoSeries:
@@ -167,46 +199,50 @@ def public_result(result: Result, *, precision: str | None = None) -> Result:
 
 
 def headline_figures(result: Result) -> dict[str, float]:
-    """The report's headline numbers for the study areas.
+    """The report's headline numbers for the study areas (see :func:`coverage_gaps.summary.headline_figures`).
 
     Returns
     -------
     dict
         ``people_in_need`` (sum of demand), ``qualifying_providers`` (inside
-        the study areas), ``desert_share`` and ``drought_share`` (share of
-        demand in desert / drought areas; NaN when there is no demand),
-        ``areas_without_provider`` (no qualifying provider inside), ``areas``
-        and ``unmet_demand``.
+        the study areas), ``desert_share``, ``part_desert_share`` and
+        ``drought_share`` (share of demand in each gap category; NaN when there
+        is no demand), ``residents_without_local_provider_share``,
+        ``areas_over_min_without_local_provider``, ``areas_without_provider``
+        (no qualifying provider inside), ``areas`` and ``unmet_demand`` (the
+        shortfall, against the average or a standard).
     """
     areas = result.areas
-    demand = areas["demand"].fillna(0).astype(float)
-    total = float(demand.sum())
     prov = result.providers
     codes = prov[AREA_CODE] if AREA_CODE in prov.columns else pd.Series("", index=prov.index)
     inside = codes.isin(set(areas[AREA_CODE]))
     qualifying = prov["qualifying"].fillna(False).astype(bool) if "qualifying" in prov.columns else inside
-
-    def share(flag: str) -> float:
-        return float(demand[areas[flag].fillna(False).astype(bool)].sum() / total) if total else float("nan")
-
-    unmet = areas["unmet_demand"].fillna(0).sum() if "unmet_demand" in areas.columns else np.nan
+    figures = _headline(result)
     return {
-        "people_in_need": total,
+        "people_in_need": figures["people_in_need"]["value"],
         "qualifying_providers": int((inside & qualifying).sum()),
-        "desert_share": share("desert"),
-        "drought_share": share("drought"),
+        "desert_share": figures["desert_share"]["value"],
+        "part_desert_share": figures["part_desert_share"]["value"],
+        "drought_share": figures["drought_share"]["value"],
+        "residents_without_local_provider_share": figures["residents_without_local_provider_share"]["value"],
+        "areas_over_min_without_local_provider": figures["areas_over_min_without_local_provider"]["value"],
         "areas_without_provider": int((areas["local_providers"].fillna(0) == 0).sum()),
         "areas": int(len(areas)),
-        "unmet_demand": float(unmet),
+        "unmet_demand": figures["shortfall"]["value"],
     }
 
 
-def _status(row) -> str:
-    if bool(row.get("desert", False)):
-        return "desert"
-    if bool(row.get("drought", False)):
-        return "drought"
-    return "covered" if pd.notna(row.get("rank")) else "unranked"
+def _gaps(areas: pd.DataFrame) -> pd.Series:
+    """Each area's gap category (a Result built by hand without ``gap`` gets one from its flags)."""
+    if GAP in areas.columns:
+        return areas[GAP].astype(str)
+    flag = {k: areas.get(k, pd.Series(False, index=areas.index)).fillna(False).astype(bool)
+            for k in ("desert", "drought")}
+    unmet = pd.to_numeric(areas.get("unmet_demand", 0.0), errors="coerce")
+    demand = pd.to_numeric(areas["demand"], errors="coerce")
+    kind = np.select([demand.isna(), demand == 0, flag["desert"], flag["drought"], unmet > 0],
+                     ["no data", "no recorded need", "desert", "drought", "below average"], default="at or above")
+    return pd.Series(kind, index=areas.index)
 
 
 def _sort_value(value, digits: int = 6) -> str:
@@ -227,8 +263,12 @@ def _rows(result: Result) -> list[dict]:
     candidates = candidate_lines(result.candidates)
     has_rate = "demand_per_10k" in result.areas.columns
     top_n = _top_n(result)
+    empty = no_candidates_text(partner_list=partner_list_supplied(result.sources),
+                               within_km=float(result.settings.get("candidate_km", 20.0)))
+    grid = len(stability_grid({**DEFAULT_ANALYSIS, **result.settings}))
     rows = []
-    for _, a in result.areas.drop(columns="geometry").iterrows():
+    areas = result.areas.drop(columns="geometry").assign(**{GAP: _gaps(result.areas)})
+    for _, a in areas.iterrows():
         nearest = a.get("nearest_km", np.nan)
         rows.append({
             "code": str(a[AREA_CODE]),
@@ -243,12 +283,25 @@ def _rows(result: Result) -> list[dict]:
             "nearest_sort": _sort_value(nearest),
             "access": fmt_number(a.get("access"), 2), "access_sort": _sort_value(a.get("access")),
             "unmet": fmt_number(a.get("unmet_demand")), "unmet_sort": _sort_value(a.get("unmet_demand")),
-            "status": _status(a),
+            "status": str(a[GAP]),
+            "share": fmt_share(a.get("share_beyond_reach", np.nan)) if pd.notna(a.get("share_beyond_reach")) else "",
+            "share_sort": _sort_value(a.get("share_beyond_reach")),
+            "range": _rank_range(a, grid),
             "reason": str(a.get("reason", "")),
             "candidates": candidates.get(str(a[AREA_CODE]), []),
             "searched": pd.notna(a.get("rank")) and int(a["rank"]) <= top_n,
+            "empty": empty,
         })
     return rows
+
+
+def _rank_range(a, grid: int) -> str:
+    """"2-19; top 10 in 4 of 6" for a ranked area with stability columns, else ""."""
+    low, high, top = a.get("rank_min"), a.get("rank_max"), a.get("top10_in")
+    if pd.isna(a.get("rank")) or low is None or pd.isna(low) or not grid:
+        return ""
+    span = f"{int(low)}" if int(low) == int(high) else f"{int(low)}-{int(high)}"
+    return f"{span}; top 10 in {int(top)} of {grid}"
 
 
 def _source_rows(result: Result) -> tuple[list[dict], list[str]]:
@@ -265,6 +318,7 @@ def _documents(result: Result, *, title: str | None = None, tiles=None) -> tuple
     public = public_result(result)
     map_text = maps.map_html(maps.coverage_map(public, tiles=tiles, top_n=_top_n(public)))
     figures = headline_figures(public)
+    described = _headline(public)
     sources, attributions = _source_rows(public)
     rows = _rows(public)
     s = public.settings
@@ -279,17 +333,27 @@ def _documents(result: Result, *, title: str | None = None, tiles=None) -> tuple
             "people": fmt_number(figures["people_in_need"]),
             "providers": fmt_number(figures["qualifying_providers"]),
             "desert": fmt_share(figures["desert_share"]),
+            "part_desert": fmt_share(figures["part_desert_share"]),
             "drought": fmt_share(figures["drought_share"]),
+            "residents": fmt_share(figures["residents_without_local_provider_share"]),
+            "over_min": fmt_number(figures["areas_over_min_without_local_provider"]),
+            "min_demand": fmt_number(float({**DEFAULT_ANALYSIS, **s}["headline_min_demand"])),
             "without": fmt_number(figures["areas_without_provider"]),
             "areas": fmt_number(figures["areas"]),
             "unmet": fmt_number(figures["unmet_demand"]),
+            "by_type": described["providers_by_type"]["value"],
+            "stable": described["stable_top"],
+            "definitions": {k: v["definition"] for k, v in described.items()},
         },
+        "warnings": data_warnings(public),
+        "measure": shortfall({**DEFAULT_ANALYSIS, **s}, coverage=public.coverage),
         "rows": rows,
         "has_rate": "demand_per_10k" in public.areas.columns,
         "counts": {k: sum(r["status"] == k for r in rows) for k in PALETTE},
+        "has_range": any(r["range"] for r in rows),
         "deserts": [r["name"] for r in rows if r["status"] == "desert"],
         "droughts": [r["name"] for r in rows if r["status"] == "drought"],
-        "top": rows[:3],
+        "top": [r for r in rows if r["rank"]][:3],
         "rank_by": str(s.get("rank_by", "unmet_demand")).replace("_", " "),
         "sources": sources,
         "attributions": attributions,

@@ -182,18 +182,17 @@ def supply_counted(result: Result) -> dict:
                  "OISC Level 2+": "OISC/IAA Level 2+ advisers or regulated lawyers"}
         for kind, n in q["provider_type"].value_counts().sort_index().items():
             counted.append(f"{fmt_number(n)} {names.get(str(kind), str(kind))}")
-    kinds = {s.kind for s in result.sources}
+    types = set(prov.loc[prov["qualifying"].fillna(False).astype(bool), "provider_type"]) if counted else set()
     missing = ["an OISC/IAA register"]  # no loader reads the register itself: Level 2+ advisers come from partner lists
     if not partner_list_supplied(result.sources):
         missing.append("a partner list")
+    absent = [words for kind, words in (("OISC Level 2+", "OISC/IAA Level 2+ advisers and regulated lawyers"),
+                                        ("LAA office", "legal aid contract offices")) if kind not in types]
     supplied = [s for s in result.sources if s.kind in SUPPLY_KINDS]
     files = "; ".join(f"{s.name}{', dated ' + s.date if s.date else ''}" for s in supplied)
     sentence = ("Supply counted: " + (", ".join(counted) if counted else "nothing") + (f" (from {files})" if files else "")
                 + ". Not supplied: " + " and ".join("no " + m.removeprefix("an ").removeprefix("a ") for m in missing)
-                + ", so providers known only from " + ("those" if len(missing) > 1 else "that")
-                + " are not counted.")
-    if "laa_directory" not in kinds:
-        sentence += " No Legal Aid Agency directory was supplied."
+                + (", so " + " and ".join(absent) + " are not counted." if absent else "."))
     return {"counted": counted, "missing": missing, "sentence": sentence}
 
 
