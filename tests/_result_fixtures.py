@@ -63,6 +63,11 @@ def tiny_areas() -> gpd.GeoDataFrame:
         "desert": [True, False, False, False, False, False],
         "drought": [False, True, False, False, False, False],
         "rank": pd.array([1, 2, 3, 4, 5, 6], dtype="Int64"),
+        "gap": ["desert", "drought", "below average", "at or above", "at or above", "no recorded need"],
+        "share_beyond_reach": [1.0, 0.8, 0.5, 0.0, 0.0, np.nan],
+        "rank_min": pd.array([1, 2, 3, 3, 5, 6], dtype="Int64"),
+        "rank_max": pd.array([1, 3, 4, 4, 5, 6], dtype="Int64"),
+        "top10_in": pd.array([6, 6, 6, 6, 6, 6], dtype="Int64"),
     })
     table["demand_per_10k"] = table["demand"] / table["population"] * 10_000
     table["reason"] = [
@@ -186,8 +191,9 @@ def real_geography_result(geography: str, real_dir) -> Result:
     areas["desert"] = areas["nearest_km"] > 20
     areas["drought"] = ~areas["desert"] & (areas["access"] < 0.5)
     areas["rank"] = gaps.rank_areas(areas, by="unmet_demand")
-    areas["reason"] = [gaps.explain(row, benchmark=2.0, benchmark_label="across all areas in the data",
-                                    demand_column="asylum_support", catchment_km=20.0) for _, row in areas.iterrows()]
+    areas["gap"] = np.select([areas["desert"], areas["drought"], areas["unmet_demand"] > 0],
+                             ["desert", "drought", "below average"], default="at or above")
+    areas["reason"] = gaps.reasons(areas, benchmark=2.0, demand_column="asylum_support", catchment_km=20.0)
     areas = areas.sort_values(["rank", "area_code"], kind="mergesort").reset_index(drop=True)
 
     laa = pd.read_csv(Path(real_dir) / "laa_legal_aid_provider_offices_2015.csv").dropna(subset=["lon", "lat"])

@@ -13,12 +13,14 @@ from coverage_gaps.cli import DEMO_PROFILE, main
 def test_run_writes_every_output_and_prints_the_top_ten(tmp_path, capsys):
     assert main(["run", str(DEMO_PROFILE), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "(synthetic demo data): top 10 target areas" in out
+    assert out.startswith("Demo region (synthetic demo data)\n") and "\nTop 10 target areas\n" in out
+    assert "Share of residents who live in an area with no qualifying provider inside it" in out
     assert {"targets.csv", "targets.xlsx", "areas.gpkg", "rejects.csv", "map.html", "report.html"} <= {
         p.name for p in tmp_path.iterdir()}
     targets = pd.read_csv(tmp_path / "targets.csv")
-    assert list(targets.columns[:11]) == ["rank", "area_code", "area_name", "demand", "local_providers",
-                                          "nearest_km", "access", "unmet_demand", "desert", "drought", "reason"]
+    assert list(targets.columns[:16]) == ["rank", "area_code", "area_name", "gap", "demand", "local_providers", "nearest_km",
+                                          "share_beyond_reach", "access", "people_below_average", "rank_min",
+                                          "rank_max", "top10_in", "desert", "drought", "reason"]
     assert targets["rank"].tolist() == list(range(1, len(targets) + 1))
     # every export made from the demo says so
     assert (targets["data_note"] == "synthetic demo data").all()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
 from coverage_gaps.errors import InvalidValueError
-from coverage_gaps.gaps import explain, find_candidates, rank_areas
+from coverage_gaps.gaps import explain, find_candidates, rank_areas, reasons, shortfall
 
 
 def _areas():
@@ -43,6 +44,11 @@ def test_rank_by_access_puts_lowest_access_first_and_min_demand_filters():
     assert ranks.dropna().tolist() == [2, 1]
 
 
+def test_areas_without_a_figure_or_outside_coverage_are_never_ranked():
+    areas = _areas().assign(demand=[100.0, np.nan, 300.0], in_coverage=[False, True, True])
+    assert rank_areas(areas).isna().tolist() == [True, True, False]
+
+
 def test_unknown_rank_measure_names_the_choices():
     with pytest.raises(InvalidValueError, match=r"column 'rank_by': cannot rank by this measure \(got 'size'; expected unmet_demand"):
         rank_areas(_areas(), by="size")
@@ -50,14 +56,31 @@ def test_unknown_rank_measure_names_the_choices():
 
 def test_reason_reads_like_the_funder_example():
     row = pd.Series({"demand": 1281.0, "nearest_km": 41.2, "local_providers": 0, "access": 0.5,
-                     "unmet_demand": 1002.0, "desert": True, "drought": True})
-    text = explain(row, benchmark=2.3, benchmark_label="across England and Wales",
-                   demand_column="asylum_support", catchment_km=30)
+                     "unmet_demand": 1002.0, "gap": "part desert", "share_beyond_reach": 0.79})
+    text = explain(row, benchmark=2.3, demand_column="asylum_support", catchment_km=30,
+                   measure=shortfall({}, coverage="England and Wales"), coverage="England and Wales")
     assert text == (
         "1,281 people on asylum support; nearest qualifying adviser 41 km; 0 qualifying providers inside the area; "
-        "access 0.5 per 1,000 against 2.3 across England and Wales; about 1,002 people's need unmet; "
-        "advice desert: no qualifying adviser within 30 km"
+        "access 0.5 per 1,000 against 2.3 (the England and Wales average); about 1,002 people below the England "
+        "and Wales average access; part desert: 79% of the need more than 30 km from a qualifying adviser"
     )
+
+
+def test_reasons_name_a_stated_standard_and_say_why_an_area_is_not_ranked():
+    areas = pd.DataFrame({"demand": [200.0, np.nan, 0.0], "nearest_km": [3.0, 3.0, 50.0], "local_providers": [1, 1, 0],
+                          "access": [1.0, 2.0, 0.0], "unmet_demand": [100.0, np.nan, 0.0],
+                          "gap": ["below standard", "no data", "no recorded need"],
+                          "share_beyond_reach": [0.1, np.nan, np.nan]})
+    text = reasons(areas, benchmark=5.0, demand_column="asylum_support", catchment_km=30,
+                   measure=shortfall({"people_per_adviser": 200}))
+    assert text[0] == ("200 people on asylum support; nearest qualifying adviser 3.0 km; 1 qualifying provider inside "
+                       "the area; 10% of the need more than 30 km from a qualifying adviser; access 1.0 per 1,000 "
+                       "against 5.0 (the standard: one adviser per 200 people); about 100 people's need unmet "
+                       "against one adviser per 200 people; below the standard")
+    assert text[1].startswith("No figure for people on asylum support;")
+    assert text[1].endswith("no data: no figure for people on asylum support at this date, so the area is not ranked")
+    assert text[2].endswith("no recorded need: no people on asylum support recorded here at this date")
+    assert "access" not in text[2] and "desert" not in text[2]
 
 
 def _providers():

@@ -66,8 +66,10 @@ def test_no_qualifying_supply_is_explained_and_a_standard_still_works(demo):
     with pytest.raises(InvalidValueError, match=r"no provider in the data counts as supply.*people_per_adviser"):
         cg.run_profile(profile, inputs=bare)
     result = cg.run_profile(profile, inputs=bare, overrides={"people_per_adviser": 200})
-    assert result.areas["desert"].all()
+    need = result.areas["demand"] > 0
+    assert result.areas.loc[need, "desert"].all() and (result.areas.loc[~need, "gap"] == "no recorded need").all()
     assert (result.areas["unmet_demand"] == result.areas["demand"]).all()
+    assert result.areas.loc[need, "reason"].str.contains("people's need unmet against one adviser per 200 people").all()
 
 
 def test_run_coarsens_provider_points_in_map_and_report_alike(demo, tmp_path):

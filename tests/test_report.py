@@ -96,9 +96,13 @@ def page(result) -> str:
 def test_headline_figures_of_the_tiny_result_match_hand_counts(result):
     # demand 1200 + 800 + 150 + 300 + 50 + 0; desert A1 (1200), drought B1 (800); qualifying p1 (A2), p2 and p6 (A3);
     # no provider inside A1, B1, B3; unmet 1200 + 640 + 30.
+    # residents: A1 100,000 + B1 80,000 (B3 has no figure) of 280,000 live where no provider is inside;
+    # more than 100 people and no provider inside: A1, B1, B3.
     assert report.headline_figures(result) == {
         "people_in_need": 2500.0, "qualifying_providers": 3, "desert_share": pytest.approx(0.48),
-        "drought_share": pytest.approx(0.32), "areas_without_provider": 3, "areas": 6, "unmet_demand": 1870.0}
+        "part_desert_share": 0.0, "drought_share": pytest.approx(0.32),
+        "residents_without_local_provider_share": pytest.approx(180_000 / 280_000),
+        "areas_over_min_without_local_provider": 3, "areas_without_provider": 3, "areas": 6, "unmet_demand": 1870.0}
 
 
 def test_headline_figures_are_printed_formatted(page):
@@ -108,7 +112,9 @@ def test_headline_figures_are_printed_formatted(page):
     assert "48% of that need is in advice deserts (no qualifying adviser within 20 km)" in text
     assert "32% of that need is in advice droughts" in text
     assert "3 of 6 areas have no qualifying provider inside them" in text
-    assert "1,870 people's need is unmet" in text
+    assert "64% of residents live in an area with no qualifying provider inside it" in text
+    assert "3 areas have more than 100 people on asylum support and no qualifying provider inside them" in text
+    assert "1,870 people below the average access across all areas in the data (estimate)" in text
 
 
 def test_share_formatting():
@@ -134,13 +140,15 @@ def test_table_lists_every_area_in_rank_order_with_reasons_and_partners(page):
     assert rows == ["T00000A1", "T00000B1", "T00000B3", "T00000A2", "T00000A3", "T00000B2"]
     table = page[page.index('<table id="targets"'):page.index("</table>")]
     assert "<caption>All 6 areas, ranked by unmet demand" in table
-    assert table.count('<th scope="col"') == 11 and table.count('<th scope="row"') == 6
+    assert table.count('<th scope="col"') == 12 and table.count('<th scope="row"') == 6
+    assert '<button type="button">People below average</button>' in table and "Unmet need" not in table
+    assert '<td data-sort="2-3; top 10 in 6 of 6">2-3; top 10 in 6 of 6</td>' in table  # B1's rank range
     assert "1,200 people on asylum support; advice desert: no qualifying adviser within 20 km" in table
     a1 = table[table.index('data-code="T00000A1"'):table.index('data-code="T00000B1"')]
     assert "<li>Back`tick Refugee Forum (not yet accredited, inside the area)</li>" in a1
     assert "<li>${x} Community Hub (OISC Level 1, 4.0 km away)</li>" in a1
     b3 = table[table.index('data-code="T00000B3"'):table.index('data-code="T00000A2"')]
-    assert "None found within 20 km" in b3  # rank 3 of top 3: searched, nothing near
+    assert "None within 20 km" in b3  # rank 3 of top 3: searched, nothing near
     assert "n/a" in b3  # no population: no rate per 10,000
     a2 = table[table.index('data-code="T00000A2"'):table.index('data-code="T00000A3"')]
     assert "Not searched (outside the top 3)" in a2

@@ -134,8 +134,8 @@ def candidates_sheet(result) -> pd.DataFrame:
     if len(result.candidates):
         return result.candidates
     km = float(result.settings.get("candidate_km", 20.0))
-    text = no_candidates_text(partner_list=partner_list_supplied(result.sources), within_km=km)
-    where = "" if not partner_list_supplied(result.sources) else " of any target area"
+    text = no_candidates_text(partner_list=partner_list_supplied(result.sources, result.providers), within_km=km)
+    where = "" if not partner_list_supplied(result.sources, result.providers) else " of any target area"
     return pd.DataFrame({"note": [f"No partners to train: {text[:1].lower() + text[1:]}{where}"]})
 
 

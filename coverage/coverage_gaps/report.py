@@ -263,7 +263,7 @@ def _rows(result: Result) -> list[dict]:
     candidates = candidate_lines(result.candidates)
     has_rate = "demand_per_10k" in result.areas.columns
     top_n = _top_n(result)
-    empty = no_candidates_text(partner_list=partner_list_supplied(result.sources),
+    empty = no_candidates_text(partner_list=partner_list_supplied(result.sources, result.providers),
                                within_km=float(result.settings.get("candidate_km", 20.0)))
     grid = len(stability_grid({**DEFAULT_ANALYSIS, **result.settings}))
     rows = []

@@ -184,7 +184,7 @@ def supply_counted(result: Result) -> dict:
             counted.append(f"{fmt_number(n)} {names.get(str(kind), str(kind))}")
     types = set(prov.loc[prov["qualifying"].fillna(False).astype(bool), "provider_type"]) if counted else set()
     missing = ["an OISC/IAA register"]  # no loader reads the register itself: Level 2+ advisers come from partner lists
-    if not partner_list_supplied(result.sources):
+    if not partner_list_supplied(result.sources, result.providers):
         missing.append("a partner list")
     absent = [words for kind, words in (("OISC Level 2+", "OISC/IAA Level 2+ advisers and regulated lawyers"),
                                         ("LAA office", "legal aid contract offices")) if kind not in types]

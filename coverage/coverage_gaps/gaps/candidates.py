@@ -22,9 +22,13 @@ def _is_trainable(providers: pd.DataFrame) -> np.ndarray:
     return (levels(providers) < 2) & ~is_lawyer(providers) & partner
 
 
-def partner_list_supplied(sources) -> bool:
-    """True when any input was a partner list (``Source.kind == "partners"``)."""
-    return any(getattr(s, "kind", "") in PARTNER_KINDS for s in sources)
+def partner_list_supplied(sources, providers: pd.DataFrame | None = None) -> bool:
+    """True when any input was a partner list (``Source.kind == "partners"``) or any provider is a partner."""
+    if any(getattr(s, "kind", "") in PARTNER_KINDS for s in sources):
+        return True
+    if providers is None or STATUS not in providers.columns:
+        return False
+    return bool(providers[STATUS].fillna("").isin(["partner", "prospective", "trained"]).any())
 
 
 def no_candidates_text(*, partner_list: bool, within_km: float) -> str:

@@ -1,0 +1,128 @@
+"""Issue 13 on the real profiles: gap categories, data currency, supply counted, and the headline figures
+of `run --json` checked against an independent pandas computation from the raw files."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from coverage_gaps import report
+from coverage_gaps.cli import main
+from coverage_gaps.config import load_profile
+from coverage_gaps.pipeline import run_profile
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.realdata
+
+WM = ROOT / "data" / "profiles" / "west-midlands.toml"
+EW = ROOT / "data" / "profiles" / "england-wales.toml"
+HEREFORDSHIRE, COVENTRY = "E06000019", "E08000026"
+
+
+@pytest.fixture(scope="module")
+def wm(real_data):
+    return run_profile(WM, data_dir=real_data)
+
+
+def test_west_midlands_no_area_with_a_shortfall_is_at_or_above(wm):
+    t = wm.targets.set_index("area_code")
+    short = t[t["unmet_demand"] > 0]
+    assert len(short) > 15
+    assert not short["gap"].eq("at or above").any()
+    assert set(short["gap"]) <= {"desert", "part desert", "drought", "below average"}
+    # Wychavon: 56% of its need beyond 30 km of a qualifying provider
+    assert t.loc["E07000238", "gap"] == "part desert"
+    assert t.loc["E07000238", "share_beyond_reach"] == pytest.approx(0.564, abs=0.001)
+    assert "56% of the need more than 30 km from a qualifying adviser" in t.loc["E07000238", "reason"]
+
+
+def test_herefordshire_reads_part_desert_when_it_has_people_on_support(real_data, wm):
+    # At 2024-09-30 Asy_D11 lists nobody in Herefordshire: no recorded need, never a desert or drought.
+    assert wm.targets.set_index("area_code").loc[HEREFORDSHIRE, "gap"] in ("no recorded need", "no data")
+    profile = load_profile(WM, data_dir=real_data)
+    profile.inputs["demand"][0]["date"] = "2023-12-31"  # its last quarter with people on support (136)
+    t = run_profile(profile).targets.set_index("area_code")
+    assert t.loc[HEREFORDSHIRE, "demand"] == 136
+    assert t.loc[HEREFORDSHIRE, "gap"] == "part desert"
+    assert t.loc[HEREFORDSHIRE, "share_beyond_reach"] > 0.5
+
+
+def test_west_midlands_counts_one_unit_per_organisation(wm):
+    # Coventry Law Centre's three CV1 offices count once: access 1.5 per 1,000, about 846 people below average
+    coventry = wm.targets.set_index("area_code").loc[COVENTRY]
+    assert coventry["access"] == pytest.approx(1.47, abs=0.01)
+    assert coventry["unmet_demand"] == pytest.approx(846, abs=1)
+    cv1 = wm.providers[wm.providers["name"].eq("Coventry Law Centre Ltd")]
+    assert len(cv1) == 3 and cv1["capacity"].sum() == pytest.approx(1.0)
+
+
+def _visible(page: str) -> str:
+    import re
+    return " ".join(re.sub(r"<[^>]+>", " ", page).replace("&#39;", "'").split())
+
+
+def test_west_midlands_report_banner_and_method(wm):
+    page = _visible(report.render_report(wm))
+    banner = page[page.index("Data currency."):page.index("West Midlands: immigration")]
+    assert "2015-11" in banner and "2024-09-30" in banner
+    method = page[page.index("Method and caveats"):page.index("Caveats", page.index("Method and caveats") + 20)]
+    supply = method[method.index("Supply counted:"):method.index("Capacity")]
+    assert "Legal Aid Agency immigration contract offices" in supply
+    assert "no OISC/IAA register and no partner list" in supply
+    assert "OISC/IAA Level 2+ advisers and regulated lawyers are not counted" in supply
+    assert "one unit in each area it has offices in" in method
+    assert "No partner list supplied" in page and "None found within" not in page
+
+
+def test_west_midlands_cli_warns_and_says_why_candidates_are_empty(real_data, tmp_path, capsys):
+    assert main(["run", str(WM), "--data-dir", str(real_data), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("WARNING: Out-of-date supply data:") and "2015-11" in out.splitlines()[0]
+    sheet = pd.read_excel(tmp_path / "targets.xlsx", sheet_name="candidates")
+    assert sheet["note"].tolist() == ["No partners to train: no partner list supplied"]
+    header = pd.read_csv(tmp_path / "targets.csv", nrows=0).columns
+    assert "people_below_average" in header and "unmet_demand" not in header
+
+
+def _independent_headline(real: "Path") -> tuple[float, int]:
+    """Share of residents in a district with no IMMAS office, and districts with > 100 people and no office."""
+    lad = gpd.read_file(real / "lad_dec2022_uk_buc.geojson")
+    lad = lad[lad["LAD22CD"].str[0].isin(["E", "W"])][["LAD22CD", "geometry"]]
+    pop = pd.read_csv(real / "nomis_mye2021_population_by_la_age_bands.csv")
+    pop = pop[pop["GEOGRAPHY_TYPE"].eq("local authorities: district / unitary (as of April 2021)")
+              & pop["C_AGE_NAME"].eq("All Ages")].set_index("GEOGRAPHY_CODE")["OBS_VALUE"]
+    asy = pd.read_csv(real / "ho_asy_d11_asylum_support_by_la.csv")
+    people = asy[asy["Date"].eq("2024-09-30")].groupby("LAD Code")["People"].sum()
+    offices = pd.read_csv(real / "laa_legal_aid_provider_offices_2015.csv")
+    offices = offices[offices["categories"].fillna("").str.contains("IMMAS")].copy()
+    outcodes = pd.read_csv(real / "uk_postcode_outcode_centroids_2014.csv").set_index("postcode")
+    missing = offices["lon"].isna()
+    outward = offices.loc[missing, "postcode"].str.split().str[0]
+    offices.loc[missing, "lon"] = outward.map(outcodes["longitude"]).to_numpy()
+    offices.loc[missing, "lat"] = outward.map(outcodes["latitude"]).to_numpy()
+    points = gpd.GeoDataFrame(offices, geometry=gpd.points_from_xy(offices["lon"], offices["lat"]), crs="EPSG:4326")
+    hit = gpd.sjoin(points.to_crs(lad.crs), lad, predicate="intersects")
+    with_office = set(hit["LAD22CD"])
+    districts = pd.DataFrame({"code": lad["LAD22CD"]})
+    districts["pop"] = districts["code"].map(pop)
+    districts["people"] = districts["code"].map(people).fillna(0)
+    districts["none"] = ~districts["code"].isin(with_office)
+    share = districts.loc[districts["none"], "pop"].sum() / districts["pop"].sum()
+    return float(share), int((districts["none"] & (districts["people"] > 100)).sum())
+
+
+def test_england_and_wales_json_headline_matches_pandas_on_the_raw_files(real_data, tmp_path, capsys):
+    assert main(["run", str(EW), "--data-dir", str(real_data), "--out", str(tmp_path), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)  # one JSON document and nothing else
+    share, count = _independent_headline(real_data)
+    head = doc["headline"]
+    assert head["residents_without_local_provider_share"]["value"] == pytest.approx(share, abs=1e-9)
+    assert head["areas_over_min_without_local_provider"]["value"] == count
+    assert 0.3 < share < 0.9 and count > 5  # a real finding, not an empty one
+    assert "Law Society" in head["residents_without_local_provider_share"]["definition"]
+    assert doc["warnings"] and "2015-11" in doc["warnings"][0] and "2024-09-30" in doc["warnings"][0]
+    assert doc["measure"]["column"] == "people_below_average"
