@@ -86,3 +86,17 @@ def test_synthetic_report_shows_the_banner_in_page_and_map(chromium, tmp_path, o
         assert "Synthetic demo data" in page.locator("p.synthetic").inner_text()
         assert "Synthetic demo data" in page.frame_locator("iframe.map-frame").locator("body").inner_text()
     assert log.clean, log.summary()
+
+
+def test_no_ranked_area_with_a_gap_reads_covered(chromium, report_file, out_dir):
+    with offline_page(chromium, report_file, out_dir=out_dir) as (page, log):
+        rows = page.eval_on_selector_all("#targets tbody tr", """rows => rows.map(r => ({
+            rank: r.cells[0].innerText.trim(),
+            shortfall: Number(r.querySelector('td.shortfall').dataset.sort || 0),
+            gap: r.querySelector('td.gap').innerText.trim()}))""")
+        short = [r for r in rows if r["rank"] != "not ranked" and r["shortfall"] > 0]
+        assert [r["gap"] for r in short] == ["Desert", "Drought", "Below average"]
+        assert page.locator("body").inner_text().lower().count("covered") == 0
+        labels = page.eval_on_selector_all(".print-map path title", "ts => ts.map(t => t.textContent)")
+        assert labels and not any("covered" in t or "at or above" in t for t in labels[:3])
+        assert "People below average" in page.locator("#targets thead").inner_text()
