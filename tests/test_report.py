@@ -139,7 +139,7 @@ def test_table_lists_every_area_in_rank_order_with_reasons_and_partners(page):
     rows = re.findall(r'<tr data-code="([^"]+)">', page)
     assert rows == ["T00000A1", "T00000B1", "T00000B3", "T00000A2", "T00000A3", "T00000B2"]
     table = page[page.index('<table id="targets"'):page.index("</table>")]
-    assert "<caption>All 6 areas, ranked by unmet demand" in table
+    assert "<caption>All 6 areas, ranked by people below the average access across all areas in the data" in table
     assert table.count('<th scope="col"') == 12 and table.count('<th scope="row"') == 6
     assert '<button type="button">People below average</button>' in table and "Unmet need" not in table
     assert '<td data-sort="2-3; top 10 in 6 of 6">2-3; top 10 in 6 of 6</td>' in table  # B1's rank range

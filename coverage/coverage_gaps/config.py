@@ -45,6 +45,7 @@ DEFAULT_ANALYSIS: dict = {
     "headline_min_demand": 100.0,  # headline: areas with more people in need than this and no local provider
     "stability_catchment_km": [20.0, 30.0, 45.0],  # rank stability grid: catchments x decays ([] = off)
     "stability_decay": ["step", "gaussian"],
+    "report_top": 200,  # the report's table lists this many areas; CSV/XLSX list every one
 }
 
 _SCHEMA: dict[str, dict[str, object]] = {
@@ -118,6 +119,7 @@ _SCHEMA: dict[str, dict[str, object]] = {
         "headline_min_demand": _NUM,
         "stability_catchment_km": _LIST,
         "stability_decay": _LIST,
+        "report_top": int,
     },
     "sources": {},  # free-form: [sources.<name>] licence/attribution/url overrides
 }

@@ -354,7 +354,10 @@ def _documents(result: Result, *, title: str | None = None, tiles=None) -> tuple
         "deserts": [r["name"] for r in rows if r["status"] == "desert"],
         "droughts": [r["name"] for r in rows if r["status"] == "drought"],
         "top": [r for r in rows if r["rank"]][:3],
-        "rank_by": str(s.get("rank_by", "unmet_demand")).replace("_", " "),
+        "rank_by": (shortfall({**DEFAULT_ANALYSIS, **s}, coverage=public.coverage).label
+                    if s.get("rank_by", "unmet_demand") == "unmet_demand"
+                    else str(s.get("rank_by")).replace("_", " ")),
+        "shown": int({**DEFAULT_ANALYSIS, **s}["report_top"]),
         "sources": sources,
         "attributions": attributions,
         "method": _method(result),
