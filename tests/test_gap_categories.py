@@ -138,3 +138,9 @@ def test_empty_candidates_say_whether_a_partner_list_was_supplied(tmp_path):
     write_exports(far, tmp_path / "far")
     sheet = pd.read_excel(tmp_path / "far" / "targets.xlsx", sheet_name="candidates")
     assert sheet["note"].tolist() == ["No partners to train: none within 20 km of any target area"]
+
+
+def test_the_report_table_lists_the_first_report_top_areas():
+    page = report.render_report(tiny_result(settings={**tiny_result().settings, "report_top": 2}))
+    assert page.count('<tr data-code="') == 2
+    assert "The first 2 of 6 areas (the full list is in the CSV and XLSX exports)" in page
