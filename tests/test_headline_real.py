@@ -72,7 +72,8 @@ def test_west_midlands_report_banner_and_method(wm):
     assert "2015-11" in banner and "2024-09-30" in banner
     method = page[page.index("Method and caveats"):page.index("Caveats", page.index("Method and caveats") + 20)]
     supply = method[method.index("Supply counted:"):method.index("Capacity")]
-    assert "Legal Aid Agency immigration contract offices" in supply
+    counted = supply.split("Not supplied")[0]
+    assert "Legal Aid Agency immigration contract offices" in counted and "OISC" not in counted  # only LAA offices
     assert "no OISC/IAA register and no partner list" in supply
     assert "OISC/IAA Level 2+ advisers and regulated lawyers are not counted" in supply
     assert "one unit in each area it has offices in" in method
