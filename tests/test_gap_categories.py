@@ -144,3 +144,13 @@ def test_the_report_table_lists_the_first_report_top_areas():
     page = report.render_report(tiny_result(settings={**tiny_result().settings, "report_top": 2}))
     assert page.count('<tr data-code="') == 2
     assert "The first 2 of 6 areas (the full list is in the CSV and XLSX exports)" in page
+
+
+def test_a_held_average_is_still_named_an_average():
+    held = gaps.shortfall({"benchmark": 2.72, "benchmark_held": "average"})
+    assert not held.standard and held.column == "people_below_average"
+    assert held.label == "people below the average access across all areas in the data before the changes"
+    assert gaps.shortfall({"benchmark": 2.72, "benchmark_held": "standard", "people_per_adviser": 200}).label == (
+        "people's need unmet against one adviser per 200 people")
+    assert gaps.shortfall({"benchmark": 5.0}).label == (
+        "people's need unmet against a standard of 5.00 advisers per 1,000 people in need")

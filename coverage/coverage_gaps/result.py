@@ -32,9 +32,13 @@ class Result:
     areas
         GeoDataFrame in EPSG:27700, one row per study area, with every measure
         (see ``schema``: ``demand``, ``local_providers``, ``nearest_km``,
-        ``access``, ``coverage_share``, ``unmet_demand``), the ``desert`` and
-        ``drought`` flags, ``rank`` (1 = target first) and a plain-English
-        ``reason``.  Sorted by rank.
+        ``access``, ``coverage_share``, ``unmet_demand``), the gap category
+        ``gap`` and ``share_beyond_reach``, the ``desert`` and ``drought`` flags
+        (which follow ``gap``), ``rank`` (1 = target first), ``rank_min``,
+        ``rank_max`` and ``top10_in`` (rank stability) and a plain-English
+        ``reason``.  Sorted by rank.  ``unmet_demand`` is the shortfall against
+        the benchmark: people below the average, or unmet need against a
+        standard (:func:`coverage_gaps.gaps.shortfall` names it).
     providers
         GeoDataFrame in EPSG:27700 of every provider considered (inside and
         outside the study region), in the Providers contract plus

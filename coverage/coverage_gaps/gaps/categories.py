@@ -63,7 +63,13 @@ class Shortfall:
 
 
 def is_standard(settings: dict) -> bool:
-    """True when the settings state a standard (a number as ``benchmark``, or ``people_per_adviser``)."""
+    """True when the settings state a standard (a number as ``benchmark``, or ``people_per_adviser``).
+
+    A scenario that holds the baseline's benchmark as a number says what it was
+    with ``benchmark_held = "average"`` or ``"standard"``.
+    """
+    if settings.get("benchmark_held") in ("average", "standard"):
+        return settings["benchmark_held"] == "standard"
     bench = settings.get("benchmark", "all")
     numeric = isinstance(bench, (int, float)) and not isinstance(bench, bool)
     return numeric or float(settings.get("people_per_adviser") or 0) > 0
@@ -73,15 +79,16 @@ def shortfall(settings: dict, *, coverage: str = "") -> Shortfall:
     """The :class:`Shortfall` words for these analysis settings and coverage territory."""
     if is_standard(settings):
         bench = settings.get("benchmark", "all")
-        if isinstance(bench, (int, float)) and not isinstance(bench, bool):
+        if isinstance(bench, (int, float)) and not isinstance(bench, bool) and not settings.get("people_per_adviser"):
             words = f"a standard of {fmt_number(bench, 2)} advisers per 1,000 people in need"
         else:
             words = f"one adviser per {fmt_number(settings['people_per_adviser'])} people"
         return Shortfall(True, "people_below_standard", f"people's need unmet against {words}",
                          "Unmet need against the standard", f"the standard: {words}", "below standard", "")
-    where = f"the {coverage} average" if coverage else "the average across all areas in the data"
+    held = " before the changes" if settings.get("benchmark_held") else ""
+    where = (f"the {coverage} average" if coverage else "the average across all areas in the data") + held
     label = (f"people below the {coverage} average access" if coverage
-             else "people below the average access across all areas in the data")
+             else "people below the average access across all areas in the data") + held
     caveat = ("This is a shortfall against the average, not against a standard of need: if every area were "
               "short of advice, none would show a shortfall here, and doubling every provider's capacity "
               "would leave it unchanged.")

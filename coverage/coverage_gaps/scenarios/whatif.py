@@ -193,6 +193,7 @@ def what_if(inputs, settings: dict, changes, *, regions=(), hold_benchmark: bool
     ...             regions=profile.regions)                                     # doctest: +SKIP
     >>> s.table[["area_name", "unmet_demand_before", "unmet_demand_after"]]      # doctest: +SKIP
     """
+    from ..gaps import is_standard
     from ..pipeline import analyse
 
     if before is None:
@@ -203,6 +204,7 @@ def what_if(inputs, settings: dict, changes, *, regions=(), hold_benchmark: bool
     notes = []
     if hold_benchmark:
         after_settings["benchmark"] = float(before.benchmark)
+        after_settings["benchmark_held"] = "standard" if is_standard(settings) else "average"  # words stay true
         notes.append(f"benchmark held at {before.benchmark:.3g} per 1,000 (its level before the changes)")
     after = _labels(analyse(changed, after_settings, regions=regions), before)
     return Scenario(before=before, after=after, changes=log, table=compare(before, after), notes=notes)
