@@ -21,8 +21,7 @@ from ._common import DEMO_PROFILE
 
 __all__ = ["main", "DEMO_PROFILE"]
 
-_DESCRIPTION = ("Find where people who need immigration and asylum advice have too little accredited advice "
-                "within reach, rank the areas to target, and write maps, target lists and a funder report.")
+_DESCRIPTION = "Find immigration and asylum advice deserts and droughts, rank target areas, and report them."
 _EXAMPLES = """examples:
   coverage-gaps run --out out/demo                  # the embedded synthetic demo: targets, exports, map, report
   coverage-gaps targets my-region.toml --top 20 --format csv -o targets.csv
