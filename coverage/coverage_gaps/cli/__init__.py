@@ -52,7 +52,3 @@ def main(argv: list[str] | None = None) -> int:
         notes = "".join(f"\n{note}" for note in getattr(exc, "__notes__", ()))
         print(f"coverage-gaps {args.command}: {exc}{notes}", file=sys.stderr)
         return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())
