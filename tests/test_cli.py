@@ -222,6 +222,26 @@ def test_a_failed_report_leaves_the_earlier_report_in_place(earlier_run, tmp_pat
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
 
 
+def test_a_plan_that_fails_on_its_second_file_writes_neither(tmp_path, monkeypatch):
+    from coverage_gaps import export
+
+    two_deserts = Path(__file__).resolve().parent / "data" / "plan_two_deserts" / "profile.toml"
+    real, calls = export.write_csv, []
+
+    def disk_full_on_the_second(table, path, **options):
+        calls.append(Path(path).name)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(table, path, **options)
+
+    monkeypatch.setattr(export, "write_csv", disk_full_on_the_second)
+    with pytest.raises(OSError, match="No space left") as err:
+        main(["plan", str(two_deserts), "--train", "1", "--out", str(tmp_path / "plan")])
+    assert calls == ["plan.csv", "before_after.csv"]
+    assert f"Nothing was written: {tmp_path / 'plan'} is unchanged." in err.value.__notes__
+    assert list(tmp_path.iterdir()) == []
+
+
 # --- the demo, from any folder --------------------------------------------------------------------
 
 
@@ -247,6 +267,30 @@ def test_the_default_profile_is_the_installed_package_data():
 
     package = Path(coverage_gaps.__file__).parent
     assert DEMO_PROFILE == package / "demo" / "data" / "demo.toml" and DEMO_PROFILE.is_file()
+
+
+def test_a_zipped_install_extracts_the_demo_to_a_real_folder(tmp_path, monkeypatch):
+    import zipfile
+
+    from coverage_gaps import demo
+
+    archive = tmp_path / "package.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for name in (*demo.FILES, demo.PROFILE_NAME):
+            z.write(DEMO_PROFILE.parent / name, f"data/{name}")
+    monkeypatch.setattr(demo, "_data", lambda: zipfile.Path(archive, "data/"))
+    demo.profile_path.cache_clear()
+    try:
+        extracted = demo.profile_path()
+    finally:
+        demo.profile_path.cache_clear()
+    try:
+        assert isinstance(extracted, Path) and extracted.is_file() and extracted != DEMO_PROFILE
+        assert extracted.read_bytes() == DEMO_PROFILE.read_bytes()
+        for name in demo.FILES:
+            assert (extracted.parent / name).read_bytes() == (DEMO_PROFILE.parent / name).read_bytes(), name
+    finally:
+        shutil.rmtree(extracted.parent)
 
 
 # --- optional dependencies ------------------------------------------------------------------------

@@ -24,8 +24,6 @@ from browser import offline_page
 
 from conftest import ROOT
 
-pytestmark = pytest.mark.browser
-
 #: Written into the test venv's site-packages: records reads under the repository root.
 SITECUSTOMIZE = '''
 import os, sys
@@ -160,6 +158,7 @@ def _expected_areas() -> int:
         return sum(row["RGN22CD"] == "X12000001" for row in csv.DictReader(f))
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("name", ["out/map.html", "report.html"])
 def test_the_installed_maps_draw_every_area_offline(installed, ran, chromium, out_dir, name):
     venv, work, env, audit = installed
