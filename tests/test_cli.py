@@ -302,3 +302,20 @@ def test_plan_without_the_exact_extra_names_the_extra(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "needs the optional package pulp, which is not installed" in err
     assert 'python -m pip install "coverage-gaps[exact]"' in err and "Traceback" not in err
+
+
+def test_a_folder_in_the_way_of_an_output_stops_before_anything_moves(earlier_run, tmp_path, capsys):
+    out = tmp_path / "out"
+    shutil.copytree(earlier_run, out)
+    (out / "targets.csv").unlink()
+    (out / "targets.csv").mkdir()  # a folder where an output file goes
+    before = _snapshot_files(out)
+    assert main(["run", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "an output file would replace a folder of the same name" in err
+    assert f"Nothing was written: {out} is unchanged." in err
+    assert _snapshot_files(out) == before
+
+
+def _snapshot_files(folder: Path) -> dict[str, bytes | None]:
+    return {p.name: (p.read_bytes() if p.is_file() else None) for p in sorted(folder.iterdir())}

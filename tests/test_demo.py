@@ -109,7 +109,9 @@ def overall_ratio(world) -> float:
 
 
 def test_regenerating_gives_byte_identical_files(tmp_path):
-    demo._build.cache_clear()  # really run the generator again
+    from coverage_gaps.demo.files import _build
+
+    _build.cache_clear()  # really run the generator again
     written = demo.generate(tmp_path)
     assert [p.name for p in written] == list(demo.FILES)
     assert sorted(p.name for p in DEMO.iterdir()) == sorted([*demo.FILES, demo.PROFILE_NAME]), (

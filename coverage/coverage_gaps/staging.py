@@ -125,9 +125,10 @@ class Staged:
         try:
             if exc is None:
                 self._commit()
-        except BaseException as failure:  # a move failed: say what did happen
-            failure.add_note(f"Moving the finished outputs into {self.target} failed part-way; "
-                             f"moved so far: {', '.join(p.name for p in self.written) or 'none'}.")
+        except BaseException as failure:  # moving into place failed: say what did happen
+            failure.add_note(f"Moving the finished outputs into {self.target} failed part-way; moved so far: "
+                             f"{', '.join(p.name for p in self.written)}." if self.written
+                             else NOTHING_WRITTEN.format(target=self.target))
             raise
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
@@ -146,11 +147,12 @@ class Staged:
         if not self.single_file:
             self.folder.mkdir(exist_ok=True)
         names = {p.name for p in staged}
+        blocked = [self.folder / n for n in sorted(names) if (self.folder / n).is_dir()]
+        if blocked:  # checked before anything moves
+            raise OutputError(describe("an output file would replace a folder of the same name", file=blocked[0],
+                                       fix="move or rename that folder"))
         for src in staged:
             dest = self.folder / src.name
-            if dest.is_dir():
-                raise OutputError(describe("an output file would replace a folder of the same name", file=dest,
-                                           fix="move or rename that folder"))
             if dest.exists():
                 self.replaced.append(src.name)
             os.replace(src, dest)

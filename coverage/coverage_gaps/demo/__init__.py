@@ -42,7 +42,6 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import OutputError, describe
-from .files import _build
 # The region's constants, re-exported so they stay importable from coverage_gaps.demo.
 from .spec import (DEMO_DIR, DISTRICT_TYPE, FILES, NEIGHBOUR, NOTICE, ORIGIN, POPULATION_YEAR,  # noqa: F401
                    PROFILE_NAME, QUARTERS, REGION, SEED)
@@ -64,6 +63,8 @@ def generate(out_dir: str | Path) -> list[Path]:
     list of Path
         The files written, in :data:`FILES` order (the profile is not generated).
     """
+    from .files import _build  # the generator (numpy, shapely) loads only when asked for
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     texts = _build()
