@@ -247,6 +247,8 @@ def test_a_plan_that_fails_on_its_second_file_writes_neither(tmp_path, monkeypat
 
 def test_demo_copy_writes_inputs_and_a_profile_that_runs(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
+    assert main(["demo"]) == 0
+    assert f"The embedded synthetic demo: {DEMO_PROFILE}" in capsys.readouterr().out
     assert main(["demo", "--copy", "mine"]) == 0
     copied = tmp_path / "mine" / "demo.toml"
     assert copied.is_file() and (tmp_path / "mine" / "asy_d11.csv").is_file()

@@ -9,7 +9,8 @@ __all__ = ["add_commands"]
 
 def add_commands(sub) -> None:
     """Add ``demo`` to the subparsers ``sub``."""
-    p = sub.add_parser("demo", help="copy the embedded synthetic demo (inputs and profile) to edit, or regenerate it")
+    p = sub.add_parser("demo", help="where the embedded synthetic demo is; copy it (inputs and profile) to edit, "
+                                    "or regenerate it")
     what = p.add_mutually_exclusive_group()
     what.add_argument("--copy", metavar="DIR",
                       help="write the demo inputs and its profile (demo.toml) into DIR, to edit and run "
@@ -28,10 +29,10 @@ def _demo(args) -> int:
         print(f"Run it with: coverage-gaps run {files[-1]} --out OUT_FOLDER")
         return 0
     if not args.regenerate and not args.out:
-        print(f"Nothing to do: pass --copy DIR (copy the demo to edit), --regenerate (rewrite {demo.DEMO_DIR}) "
-              "or --out DIR.")
-        print(f"The demo profile every command uses by default: {demo.profile_path()}")
-        return 2
+        print(f"The embedded synthetic demo: {demo.profile_path()} (every command's default profile).\n"
+              "Run it:           coverage-gaps run --out out/demo\n"
+              "Copy it to edit:  coverage-gaps demo --copy DIR")
+        return 0
     for f in demo.generate(args.out) if args.out else demo.regenerate():
         print(f"wrote {f}")
     return 0
