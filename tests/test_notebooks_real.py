@@ -31,8 +31,8 @@ def test_notebook_runs_on_the_west_midlands(path, real_data, tmp_path, monkeypat
     assert all(c.get("execution_count") for c in code), "every code cell ran"
     text = "\n".join(str(o.get("data", {}).get("text/plain", "")) + str(o.get("data", {}).get("text/html", ""))
                      + str(o.get("text", "")) for c in code for o in c.get("outputs", []))
-    assert "West Midlands" in text or "E12000005" in text or path.stem.startswith(("03", "04")), \
-        "the notebook shows the real profile's areas, not the demo's"
+    assert "Stoke-on-Trent" in text or path.stem.startswith("03"), \
+        "the notebook shows the real profile's areas (Stoke-on-Trent, E06000021), not the demo's"
     assert "Demo Region" not in text and "synthetic demo data" not in text.lower()
     if path.stem.startswith("02"):
         assert (tmp_path / "targets.xlsx").stat().st_size > 0 and (tmp_path / "targets.csv").stat().st_size > 0
