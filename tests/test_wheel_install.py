@@ -141,7 +141,7 @@ def test_run_plan_and_report_write_their_files(installed, ran):
     _, outputs = ran
     assert sorted(p.name for p in (work / "out").iterdir()) == sorted(
         ["targets.csv", "targets.xlsx", "areas.gpkg", "rejects.csv", "map.html", "report.html"])
-    assert "(synthetic demo data): top 10 target areas" in outputs["run"]
+    assert outputs["run"].startswith("Demo region (synthetic demo data)\n") and "\nTop 10 target areas\n" in outputs["run"]
     plan = json.loads(outputs["plan"])
     assert len(plan["picks"]) == 2 and plan["unmet_demand_after"] < plan["unmet_demand_before"]
     assert sorted(p.name for p in (work / "plan").iterdir()) == ["before_after.csv", "plan.csv"]
