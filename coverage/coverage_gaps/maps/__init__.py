@@ -25,7 +25,9 @@ top target areas outlined with their rank, a legend and a layer control.
 
 from __future__ import annotations
 
+import html
 import itertools
+import re
 from collections import OrderedDict
 from pathlib import Path
 
@@ -33,15 +35,17 @@ import folium
 import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement
+from folium.template import Template
 
 from .. import _assets
 from ..errors import InvalidValueError, describe
 from ..gaps import demand_label
 from .._text import candidate_lines
-from ..schema import AREA_CODE
+from ..schema import AREA_CODE, CRS_BNG
 from . import _geometry as geo
+from ._gap import GAP_COLOURS, gap_categories, present, text_colour
 from ._classify import MAP_MEASURES, MEASURES, classify, measure_spec
-from ._layers import CSS, HATCH_SVG, SCRIPT, Banner, DataLayer, HtmlControl, Raw, esc, safe_json
+from ._layers import CSS, HATCH_SVG, SCRIPT, Banner, DataLayer, HtmlControl, LayerList, Raw, esc, safe_json
 from ._legend import PROVIDER_STYLES, legend_html, provider_style
 
 __all__ = ["coverage_map", "map_html", "save_map", "CoverageMap", "MAP_MEASURES", "MEASURES", "SYNTHETIC_BANNER"]
@@ -70,11 +74,25 @@ class CoverageMap(folium.Map):
         self._built = {part: OrderedDict(getattr(figure, part)._children) for part in ("header", "html", "script")}
 
     def render(self, **kwargs):
+        figure = self.get_root()
         if self._built is not None:
-            figure = self.get_root()
             for part, children in self._built.items():
                 getattr(figure, part)._children = OrderedDict(children)
+        figure._template = _PAGE
         super().render(**kwargs)
+        # folium's page head forbids zooming the page (user-scalable=no): let readers zoom.
+        head = figure.header._children.get(self.get_name())
+        if head is not None and not isinstance(head, Raw):
+            figure.header._children[self.get_name()] = Raw(_NO_ZOOM_LOCK.sub("", head.render()))
+
+
+#: The page around the map: branca's, with the language stated (screen readers pick their voice by it).
+_PAGE = Template(
+    "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n"
+    "{% if this.title %}<title>{{this.title}}</title>{% endif %}"
+    "    {{this.header.render(**kwargs)}}\n</head>\n<body>\n    {{this.html.render(**kwargs)}}\n</body>\n"
+    "<script>\n    {{this.script.render(**kwargs)}}\n</script>\n</html>\n")
+_NO_ZOOM_LOCK = re.compile(r",\s*maximum-scale=1\.0,\s*user-scalable=no")
 
 
 class _Attribution(MacroElement):
@@ -132,16 +150,15 @@ def _numbers(series: pd.Series, decimals: int) -> list:
     return out
 
 
-def _status(areas: pd.DataFrame) -> list[int]:
-    desert = areas.get("desert", pd.Series(False, index=areas.index)).fillna(False).astype(bool)
-    drought = areas.get("drought", pd.Series(False, index=areas.index)).fillna(False).astype(bool)
-    return np.where(desert, 2, np.where(drought, 1, 0)).tolist()
+#: Areas above which polygons are drawn on a canvas (one element) rather than as SVG paths.
+CANVAS_OVER = 5_000
 
 
-def _area_data(areas, geoms, spec, classes, *, who: str, candidates, top_n: int) -> dict:
+def _area_data(areas, geoms, spec, classes, gaps: pd.Series, *, who: str, candidates, top_n: int) -> dict:
     n = len(areas)
+    order = present(gaps)
     cols = {"n": [esc(x) for x in areas.get("area_name", areas[AREA_CODE])], "c": [esc(x) for x in areas[AREA_CODE]],
-            "k": classes.index.tolist(), "st": _status(areas),
+            "k": classes.index.tolist(), "g": [order.index(g) for g in gaps],
             "why": [esc(x) for x in areas.get("reason", pd.Series("", index=areas.index))]}
     for column, (key, decimals) in _AREA_COLUMNS.items():
         if column in areas.columns:
@@ -157,15 +174,21 @@ def _area_data(areas, geoms, spec, classes, *, who: str, candidates, top_n: int)
     rows = [["c", "Area code", 0], ["rank", "Rank (1 = target first)", 0], ["d", f"Need: {who_e}", 0],
             ["pop", "Residents", 0], ["r10", "Need per 10,000 residents", 1], ["lp", "Qualifying providers inside", 0],
             ["km", "Nearest qualifying adviser", 1], ["a", f"Access: capacity per 1,000 {who_e}", 2],
-            ["cs", "Share of need within reach", "%"], ["u", "Unmet need (estimate)", 0], ["st", "Status", 0]]
+            ["cs", "Share of need within reach", "%"], ["u", "Unmet need (estimate)", 0], ["g", "Gap", 0]]
     key = _AREA_COLUMNS[spec.column][0]
     return {"geom": [geo.encode_polygons(g) for g in geoms], "cols": cols, "cand": cand, "rows": rows,
-            "colours": list(classes.colours),
+            "colours": list(classes.colours), "canvas": n > CANVAS_OVER,
+            "gaps": {"names": [esc(_GAP_SHORT.get(g, g)) for g in order],
+                     "colours": [GAP_COLOURS.get(g, "#999999") for g in order]},
             "measure": {"key": key, "column": spec.column, "label": esc(spec.label),
                         "unit": esc(spec.short), "digits": spec.digits},
             "style": {"className": "cg-area", "color": "#555555", "opacity": 0.9, "fillOpacity": 0.8,
                       "weight": 1 if n <= 200 else 0.6 if n <= 1000 else 0.35},
             "nodata": {"className": "cg-area cg-nodata", "fillColor": "#c8c8c8", "dashArray": "2 2"}}
+
+
+#: How the tooltip and popup name a category (the rest use the category's own words).
+_GAP_SHORT = {"desert": "advice desert", "drought": "advice drought"}
 
 
 def _text(frame: pd.DataFrame, column: str) -> list[str]:
@@ -208,10 +231,45 @@ def _provider_layers(providers, *, cluster_over: int) -> list[tuple[DataLayer, o
         chosen = np.flatnonzero((kinds == kind) & located)
         rows = [[float(points[i, 0]), float(points[i, 1]), tips[i]] for i in chosen]
         data = {"pts": rows, "style": {**style.style, "className": f"cg-provider cg-provider-{len(layers)}"},
-                "cluster": len(rows) > cluster_over}
+                "cluster": len(rows) > cluster_over, "ink": text_colour(style.style["fillColor"]),
+                "what": esc(style.label)}
         layers.append((DataLayer("providers", data, name=f"{style.label} ({len(rows):,})", show=style.show),
                        style, len(rows)))
     return layers
+
+
+#: Characters of an area name to pixels (11 px bold sans-serif), and the height of a label in pixels.
+_PX_PER_CHAR, _LABEL_PX = 6.4, 16
+#: Metres per pixel at zoom 0 on the equator (Web Mercator tiles of 256 px).
+_M_PER_PX_Z0 = 156_543.03
+#: Area names drawn at once, at most (the rest appear as you zoom in).
+MAX_LABELS = 250
+
+
+def _label_zoom(areas: pd.DataFrame, names: list[str], lat: np.ndarray) -> list[float]:
+    """The zoom from which each area's name fits inside its bounding box (rounded up to a quarter)."""
+    bounds = areas.geometry.to_crs(CRS_BNG).bounds
+    width_m = (bounds["maxx"] - bounds["minx"]).to_numpy()
+    height_m = (bounds["maxy"] - bounds["miny"]).to_numpy()
+    need_px = np.array([_PX_PER_CHAR * len(html.unescape(n)) + 8 for n in names])
+    scale = _M_PER_PX_Z0 * np.cos(np.radians(lat))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        zoom = np.maximum(np.log2(need_px * scale / width_m), np.log2(_LABEL_PX * scale / height_m))
+    zoom = np.where(np.isfinite(zoom), np.ceil(zoom * 4) / 4, 99.0)
+    return [float(z) for z in zoom]
+
+
+def _label_layer(areas, *, skip: set[str]) -> DataLayer | None:
+    """Area names as labels, each from the zoom at which it fits (the top targets are labelled always)."""
+    keep = ~areas[AREA_CODE].astype(str).isin(skip).to_numpy() & ~areas.geometry.is_empty.to_numpy()
+    chosen = areas[keep]
+    if not len(chosen):
+        return None
+    names = [esc(x) for x in chosen.get("area_name", chosen[AREA_CODE])]
+    pts = geo.latlng(chosen.geometry.representative_point())
+    data = {"pts": np.round(pts, 5).tolist(), "names": names, "mz": _label_zoom(chosen, names, pts[:, 0]),
+            "max": MAX_LABELS}
+    return DataLayer("labels", data, name="Place names", show=True)
 
 
 def _target_layer(areas, geoms, *, top_n: int) -> DataLayer | None:
@@ -223,7 +281,8 @@ def _target_layer(areas, geoms, *, top_n: int) -> DataLayer | None:
     chosen.sort(key=lambda i: (rank.iloc[i], str(areas[AREA_CODE].iloc[i])))
     pts = geo.latlng(areas.geometry.iloc[chosen].representative_point())
     data = {"geom": [geo.encode_polygons(geoms[i]) for i in chosen], "pts": pts.tolist(),
-            "labels": [esc(int(rank.iloc[i])) for i in chosen]}
+            "labels": [esc(int(rank.iloc[i])) for i in chosen],
+            "names": [esc(areas.get("area_name", areas[AREA_CODE]).iloc[i]) for i in chosen]}
     return DataLayer("targets", data, name=f"Top {len(chosen)} target areas", show=True)
 
 
@@ -316,21 +375,31 @@ def coverage_map(result, *, measure: str = "unmet_demand", k: int = 5, tiles=Non
                                              expected="a folium tile name such as 'OpenStreetMap' or a TileLayer "
                                                       f"with attribution ({exc})", fix="pass tiles=None for no base map"
                                              )) from None
-    DataLayer("areas", _area_data(areas, geoms, spec, classes, who=who, candidates=getattr(result, "candidates", None),
-                                  top_n=top_n), name=f"Areas: {spec.label}").add_to(m)
+    gaps = gap_categories(areas)
+    # Two views of the areas, one at a time (radio buttons): the gap category first, then the measure.
+    DataLayer("areas", _area_data(areas, geoms, spec, classes, gaps, who=who, top_n=top_n,
+                                  candidates=getattr(result, "candidates", None)),
+              name=f"Areas: {spec.label}", overlay=False, show=False).add_to(m)
+    DataLayer("gaps", {}, name="Areas: gap category", overlay=False, show=True).add_to(m)
     target = _target_layer(areas, geoms, top_n=top_n) if top_n else None
-    if target is not None:
-        target.add_to(m)
+    rank = pd.to_numeric(areas.get("rank", pd.Series(np.nan, index=areas.index)), errors="coerce")
+    labels = _label_layer(areas, skip=set(areas[AREA_CODE].astype(str)[rank <= top_n]) if target is not None else set())
+    for layer in (target, labels):
+        if layer is not None:
+            layer.add_to(m)
     for layer, _, _ in provider_layers:
         layer.add_to(m)
-    sources = list(getattr(result, "sources", []) or [])
-    HtmlControl(legend_html(spec, classes, who=who, providers=[(s, n) for _, s, n in provider_layers],
-                            targets=len(target.data["labels"]) if target is not None else 0, sources=sources,
-                            generated_on=str(getattr(result, "generated_on", "") or ""))).add_to(m)
     if getattr(result, "synthetic", False):
         Banner(SYNTHETIC_BANNER).add_to(m)
     _Attribution().add_to(m)
-    folium.LayerControl(position="topright", collapsed=False).add_to(m)
+    LayerList().add_to(m)
+    sources = list(getattr(result, "sources", []) or [])
+    counts = gaps.value_counts()
+    HtmlControl(legend_html(spec, classes, gaps=[(g, int(counts[g])) for g in present(gaps)], who=who,
+                            providers=[(s, n) for _, s, n in provider_layers],
+                            targets=len(target.data["labels"]) if target is not None else 0, sources=sources,
+                            generated_on=str(getattr(result, "generated_on", "") or "")),
+                position="topright").add_to(m)
     m.fit_bounds(bounds)
     _RefitOnLoad(bounds).add_to(m)
     _stable_ids(figure)
