@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ._gap import GAP_COLOURS, GAP_WORDS, gap_categories, present
 from ._version import __version__
 from ._text import candidate_lines, fmt_number, fmt_share  # noqa: F401 (report.fmt_* are public)
 from .config import DEFAULT_ANALYSIS
@@ -63,8 +64,6 @@ def _print_map_svg(areas: gpd.GeoDataFrame, *, top_n: int, width_px: int = 640) 
     colours) and the top ``top_n`` ranks are outlined with their number; the
     key lists the categories that occur, in words, with their counts.
     """
-    from .maps._gap import GAP_COLOURS, GAP_WORDS, gap_categories, present
-
     if len(areas) == 0:
         return {"paths": [], "view_box": "0 0 1 1", "key": [], "ranks": []}
     geom = areas.geometry.to_crs(CRS_BNG).make_valid()

@@ -43,7 +43,7 @@ from ..gaps import demand_label
 from .._text import candidate_lines
 from ..schema import AREA_CODE, CRS_BNG
 from . import _geometry as geo
-from ._gap import GAP_COLOURS, gap_categories, present, text_colour
+from .._gap import GAP_COLOURS, gap_categories, present, text_colour
 from ._classify import MAP_MEASURES, MEASURES, classify, measure_spec
 from ._layers import CSS, HATCH_SVG, SCRIPT, Banner, DataLayer, HtmlControl, LayerList, Raw, esc, safe_json
 from ._legend import PROVIDER_STYLES, legend_html, provider_style

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ._classify import Classes, Measure
-from ._gap import GAP_COLOURS, GAP_WORDS
+from .._gap import GAP_COLOURS, GAP_WORDS
 from ._layers import esc
 
 __all__ = ["ProviderStyle", "PROVIDER_STYLES", "provider_style", "legend_html", "data_date_text"]

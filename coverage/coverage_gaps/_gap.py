@@ -16,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..schema import DEMAND, DESERT, DROUGHT, GAP, GAP_CATEGORIES, UNMET_DEMAND
+from .schema import DEMAND, DESERT, DROUGHT, GAP, GAP_CATEGORIES, UNMET_DEMAND
 
-__all__ = ["GAP_COLOURS", "GAP_WORDS", "gap_categories", "text_colour"]
+__all__ = ["GAP_COLOURS", "GAP_WORDS", "gap_categories", "present", "contrast", "text_colour"]
 
 #: Fill per gap category (Okabe-Ito; "no data" is drawn hatched grey, "no recorded need" white).
 GAP_COLOURS = {
