@@ -242,15 +242,25 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, *, generated_o
             cell.font = bold
             header.append(cell)
         ws.append(header)
+        # One styled cell per column and format, reused row after row: each row is written out as it is
+        # appended, and setting a style once (not per cell) keeps 35,000 rows fast.
+        styled: dict[tuple[int, str], WriteOnlyCell] = {}
+
+        def cell_for(j: int, fmt: str) -> WriteOnlyCell:
+            if (j, fmt) not in styled:
+                styled[(j, fmt)] = WriteOnlyCell(ws)
+                if fmt:
+                    styled[(j, fmt)].number_format = fmt
+            return styled[(j, fmt)]
+
         for row in table.itertuples(index=False):
             cells = []
-            for value, fmt in zip(row, formats):
+            for j, (value, fmt) in enumerate(zip(row, formats)):
                 value = _cell_value(value)
-                cell = WriteOnlyCell(ws, value=value)
                 if not fmt and isinstance(value, (int, float)) and not isinstance(value, bool):
                     fmt = "#,##0" if isinstance(value, int) else "#,##0.00##"  # a number in a mixed column
-                if fmt:
-                    cell.number_format = fmt
+                cell = cell_for(j, fmt)
+                cell.value = value
                 cells.append(cell)
             ws.append(cells)
     wb.properties.created = when
