@@ -21,7 +21,7 @@ import pandas as pd
 from .columns import column, heading, oisc_words
 from .result import Result
 
-__all__ = ["DataNotes", "show", "area_details", "exact_summary", "tie_notes", "side_by_side", "INTERNAL_COLUMNS"]
+__all__ = ["DataNotes", "show", "targets", "area_details", "exact_summary", "tie_notes", "side_by_side", "INTERNAL_COLUMNS"]
 
 #: Columns carried from the input files that mean nothing to a reader (coordinates, row ids).
 INTERNAL_COLUMNS = ("BNG_E", "BNG_N", "LONG", "LAT", "OBJECTID", "GlobalID", "Shape__Area", "Shape__Length",
@@ -109,6 +109,14 @@ def show(table: pd.DataFrame, *, caption: str | None = None):
     styler = table.style.hide(axis="index").format({k: v for k, v in formats.items() if v}, na_rep="n/a")
     styler = styler.set_table_styles([{"selector": "th", "props": "text-align: left; white-space: normal;"}])
     return styler.set_caption(caption) if caption else styler
+
+
+def targets(result: Result, *, top: int = 10, table: pd.DataFrame | None = None):
+    """The first ``top`` target areas for reading: rank, area, need, access, unmet need, gap, why."""
+    table = result.targets if table is None else table
+    flags = ["gap"] if "gap" in table.columns else [c for c in ("desert", "drought") if c in table.columns]
+    wanted = ["rank", "area_name", "demand", "nearest_km", "access", "unmet_demand", *flags, "reason"]
+    return show(table.head(top)[[c for c in wanted if c in table.columns]])
 
 
 def area_details(result: Result, area_code: str) -> dict[str, object]:
