@@ -108,6 +108,8 @@ def show(table: pd.DataFrame, *, caption: str | None = None):
     table = table.rename(columns=lambda c: heading(str(c))).reset_index(drop=True)
     styler = table.style.hide(axis="index").format({k: v for k, v in formats.items() if v}, na_rep="n/a")
     styler = styler.set_table_styles([{"selector": "th", "props": "text-align: left; white-space: normal;"}])
+    if not len(table):
+        caption = (caption + ": " if caption else "") + "none (no rows)"
     return styler.set_caption(caption) if caption else styler
 
 

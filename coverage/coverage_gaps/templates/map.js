@@ -4,7 +4,7 @@ var cgMap = (function () {
   var shared = {}, PANE = "cgareas";
   function narrow(map) {
     var s = map.getSize();
-    return s.x < 600 || s.y < 420;
+    return s.x < 600 || s.y < 500;  /* phones and small frames: the map first, key and layers one tap away */
   }
   function ring(s) {
     var out = [], lat = 0, lng = 0, i = 0, b, r, sh;
