@@ -84,3 +84,12 @@ def test_csv_keeps_code_names_and_writes_whole_numbers_as_integers(tmp_path):
     text = export.write_csv(table, tmp_path / "t.csv").read_text()
     assert text.splitlines() == ["area_code,population,access,rank", "E08000025,1142494,0.123457,1",
                                  "E06000021,258366,,"]
+
+
+def test_columns_without_a_definition_still_get_a_heading_and_a_number_format(tmp_path):
+    table = pd.DataFrame({"mystery_count": [1, 2], "mystery_rate": [0.5, 1.25]})
+    wb = load_workbook(export.write_xlsx({"extra": table}, tmp_path / "x.xlsx"))
+    ws = wb["extra"]
+    assert [c.value for c in ws[1]] == ["Mystery count", "Mystery rate"]
+    assert [ws["A2"].number_format, ws["B2"].number_format] == ["#,##0", "#,##0.00"]
+    assert _rows(wb["definitions"])[1] == ("extra", "Mystery count", "mystery_count", "not described", None)

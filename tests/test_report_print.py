@@ -13,6 +13,7 @@ import re
 import pandas as pd
 import pytest
 from browser import offline_page
+from conftest import ROOT
 
 from coverage_gaps import report
 from coverage_gaps.cli import DEMO_PROFILE
@@ -29,10 +30,12 @@ def _squash(text: str) -> str:
 def printed(chromium, tmp_path_factory):
     pypdf = pytest.importorskip("pypdf")
     result = run_profile(DEMO_PROFILE)
-    folder = tmp_path_factory.mktemp("print")
-    path = report.write_report(result, folder / "report.html")
+    folder = ROOT / "tests" / "output" / "test_report_print"  # kept for people to look at
+    folder.mkdir(parents=True, exist_ok=True)
+    path = report.write_report(result, tmp_path_factory.mktemp("print") / "report.html")
     with offline_page(chromium, path) as (page, log):
         page.emulate_media(media="print")
+        page.screenshot(path=str(folder / "report_print_media.png"), full_page=True)
         headers = page.eval_on_selector_all("#targets thead th", "ths => ths.map(th => th.innerText)")
         page.pdf(path=str(folder / "report.pdf"), format="A4", print_background=True, prefer_css_page_size=True)
     assert log.clean, log.summary()
