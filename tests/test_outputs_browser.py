@@ -177,3 +177,23 @@ def test_the_key_lists_every_category_in_the_data_and_classes_never_overlap(chro
             assert after[0] > before[-1], (classes, "overlapping classes")
         page.screenshot(path=str(out_dir / "map_measure_view.png"))
     assert log.clean, log.summary()
+
+
+def test_the_skip_link_takes_a_keyboard_past_the_map_to_the_table(chromium, demo, out_dir):
+    _, report_path, _ = demo
+    with offline_page(chromium, report_path, out_dir=out_dir, screenshot="skip_link.png") as (page, log):
+        _map_frame(page)
+        for presses in range(1, 6):  # the sources link in the header, then the skip link
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.className") == "skip-link":
+                break
+        assert page.evaluate("document.activeElement.textContent") == "Skip the map: go to the table of areas"
+        assert page.locator(".skip-link").is_visible()  # shown when focused
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('#targets') !== null")  # the first sort button
+        assert page.evaluate("document.activeElement.textContent") == "Rank"
+        # Inside the map, no area shape is a tab stop (the table carries every figure).
+        frame = _map_frame(page)
+        assert frame.evaluate("[...document.querySelectorAll('path.cg-area')].filter(p => p.tabIndex >= 0).length") == 0
+    assert log.clean, log.summary()

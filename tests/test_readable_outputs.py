@@ -130,3 +130,11 @@ def test_drill_down_shows_measures_in_words_without_internal_columns():
     assert "BNG_E" not in measures["Measure"].tolist() and "OBJECTID" not in measures["Measure"].tolist()
     row = measures.set_index("Measure").loc["People in need"]
     assert row["Value"] == "1,200" and row["Unit"] == "people"
+
+
+def test_counts_agree_with_the_number_shown():
+    from coverage_gaps._text import count_words, people
+
+    assert [people(1), people(0.6), people(1.4), people(2), people(0), people(1_281)] == [
+        "1 person", "1 person", "1 person", "2 people", "0 people", "1,281 people"]
+    assert [count_words(1, "area"), count_words(30, "area")] == ["1 area", "30 areas"]

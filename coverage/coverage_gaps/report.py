@@ -28,7 +28,7 @@ import shapely
 
 from ._gap import GAP_COLOURS, GAP_WORDS, gap_categories, present
 from ._version import __version__
-from ._text import candidate_lines, fmt_number, fmt_share  # noqa: F401 (report.fmt_* are public)
+from ._text import candidate_lines, count_words, fmt_number, fmt_share  # noqa: F401 (report.fmt_* are public)
 from .config import DEFAULT_ANALYSIS
 from .errors import InvalidValueError, describe
 from .export import _public_columns
@@ -90,8 +90,10 @@ def _print_map_svg(areas: gpd.GeoDataFrame, *, top_n: int, width_px: int = 640) 
         if target and not spot.is_empty:
             ranks.append({"x": f"{(spot.x - x0) / step:.0f}", "y": f"{(y1 - spot.y) / step:.0f}", "rank": int(r)})
     counts = gaps.value_counts()
-    key = [{"colour": GAP_COLOURS.get(g, "#999999"), "words": GAP_WORDS.get(g, g), "count": int(counts[g])}
+    key = [{"colour": GAP_COLOURS.get(g, "#999999"), "words": GAP_WORDS.get(g, g),
+            "count": count_words(int(counts[g]), "area")}
            for g in present(gaps)]
+    paths.sort(key=lambda p: p["target"])  # target outlines drawn last, on top of their neighbours
     return {"paths": paths, "view_box": f"0 0 {(x1 - x0) / step:.0f} {(y1 - y0) / step:.0f}", "key": key,
             "ranks": sorted(ranks, key=lambda t: t["rank"])}
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ._classify import Classes, Measure
 from .._gap import GAP_COLOURS, GAP_WORDS
+from .._text import count_words
 from ._layers import esc
 
 __all__ = ["ProviderStyle", "PROVIDER_STYLES", "provider_style", "legend_html", "data_date_text"]
@@ -70,7 +71,7 @@ def _gap_key(gaps: list[tuple[str, int]]) -> str:
         swatch = "cg-sw cg-sw-nodata" if category == "no data" else "cg-sw"
         style = "" if category == "no data" else f' style="background:{GAP_COLOURS.get(category, "#999999")}"'
         words = GAP_WORDS.get(category, category)
-        items.append(f'<li><span class="{swatch}"{style}></span>{esc(words)} ({count:,} area{"" if count == 1 else "s"})'
+        items.append(f'<li><span class="{swatch}"{style}></span>{esc(words)} ({count_words(count, "area")})'
                      "</li>")
     return ('<div data-view="gap"><h4>Gap category</h4><div class="cg-unit">One category per area; '
             "the table and popups say which</div><ul>" + "".join(items) + "</ul></div>")
@@ -83,8 +84,8 @@ def _measure_key(spec: Measure, classes: Classes, who: str) -> str:
     for colour, label in zip(classes.colours, classes.labels):
         parts.append(f'<li><span class="cg-sw" style="background:{colour}"></span>{esc(label)}</li>')
     if classes.no_data:
-        parts.append(f'<li><span class="cg-sw cg-sw-nodata"></span>No data ({classes.no_data:,} '
-                     f'area{"s" if classes.no_data != 1 else ""})</li>')
+        parts.append(f'<li><span class="cg-sw cg-sw-nodata"></span>No data ({count_words(classes.no_data, "area")})'
+                     "</li>")
     return "".join(parts) + "</ul></div>"
 
 
