@@ -99,11 +99,12 @@ def test_marked_providers_are_ringed_and_in_the_key():
 def test_notebook_tables_have_word_headings_formatted_numbers_and_no_index():
     table = pd.DataFrame({"rank": pd.array([1, 2], dtype="Int64"), "area_name": ["Stoke", "Coventry"],
                           "demand": [1150.0, 826.615543], "access": [8.881784e-16, 2.5], "BNG_E": [1, 2],
-                          "oisc_level": [1, 0]})
+                          "oisc_level": [1, 0], "desert": [True, False]})
     html = notebook.show(table).to_html()
     assert ">Rank<" in html and ">People in need<" in html and ">Access per 1,000 in need<" in html
     assert ">1,150<" in html and ">827<" in html and ">0.00<" in html and "1150.0" not in html
     assert "BNG_E" not in html and "Level 1: advice and assistance" in html
+    assert ">yes<" in html and ">no<" in html and "True" not in html
     assert 'class="row_heading' not in html  # no index column beside the rank
 
 

@@ -104,6 +104,9 @@ def show(table: pd.DataFrame, *, caption: str | None = None):
     table = pd.DataFrame(table).drop(columns=[c for c in INTERNAL_COLUMNS if c in table.columns])
     if "oisc_level" in table.columns:
         table = table.assign(oisc_level=oisc_words(table["oisc_level"]))
+    for c in table.columns:
+        if pd.api.types.is_bool_dtype(table[c]):
+            table[c] = table[c].map({True: "yes", False: "no"})
     formats = {heading(str(c)): _python_format(str(c), table[c]) for c in table.columns}
     table = table.rename(columns=lambda c: heading(str(c))).reset_index(drop=True)
     styler = table.style.hide(axis="index").format({k: v for k, v in formats.items() if v}, na_rep="n/a")
