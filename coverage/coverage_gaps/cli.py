@@ -80,8 +80,9 @@ def _print_table(table, columns) -> None:
     import pandas as pd
 
     from ._text import fmt_number
+    from .publish import terminal_frame
 
-    shown = table[columns].copy()
+    shown = terminal_frame(table[columns])
     for col, digits in _DIGITS.items():
         if col in shown:
             shown[col] = shown[col].map(lambda v, d=digits: fmt_number(v, d))
@@ -105,16 +106,18 @@ def _check(args) -> int:
     if args.json:
         print(json.dumps(report, indent=2, default=str))
         return 0
+    from .publish import terminal_text as _safe
+
     for name, s in report.items():
         date = f" (figures dated {s['date']})" if s["date"] else ""
-        print(f"{name}{date}" if s["source"] in name else f"{name}: {s['source']}{date}")
+        print(_safe(f"{name}{date}" if s["source"] in name else f"{name}: {s['source']}{date}"))
         print(f"  rows read {s['rows_read']:,}; used {s['rows_used']:,}; "
               f"filtered {s['rows_filtered']:,}; rejected {s['rows_rejected']:,}")
         for note in s["notes"]:
-            print(f"  note: {note}")
+            print(_safe(f"  note: {note}"))
         for r in s["first_rejects"]:
             col = f", column {r['column']!r}" if r.get("column") else ""
-            print(f"  reject: row {r['row']}{col}: {r['reason']}")
+            print(_safe(f"  reject: row {r['row']}{col}: {r['reason']}"))
     return 0
 
 
@@ -127,6 +130,7 @@ def _result(args):
 
 def _run(args) -> int:
     from .export import target_table, write_exports
+    from .publish import terminal_text
     from .report import write_report_and_map
 
     start = time.perf_counter()
@@ -138,7 +142,7 @@ def _run(args) -> int:
     top = target_table(result, top=int(result.settings.get("top", 10)))
     said = "synthetic demo data" in str(result.title).lower()  # the demo's title already says so
     label = " (synthetic demo data)" if result.synthetic and not said else ""
-    print(f"{result.title}{label}: top {len(top)} target areas")
+    print(terminal_text(f"{result.title}{label}: top {len(top)} target areas"))
     _print_table(top, ["rank", "area_code", "area_name", "demand", "nearest_km", "access", "unmet_demand",
                        "desert", "drought"])
     print(f"\nRejected input rows: {len(result.rejects):,} (see {out / 'rejects.csv'})")
@@ -150,6 +154,7 @@ def _run(args) -> int:
 
 def _targets(args) -> int:
     from .export import target_table, write_csv, write_xlsx
+    from .publish import terminal_frame
 
     result = _result(args)
     table = target_table(result, top=args.top, region=args.region)
@@ -158,7 +163,7 @@ def _targets(args) -> int:
             raise SystemExit("--format xlsx needs -o FILE.xlsx")
         write_xlsx({"targets": table}, args.output, generated_on=result.generated_on)
     elif args.format == "csv":
-        write_csv(table, args.output or sys.stdout)
+        write_csv(table if args.output else terminal_frame(table), args.output or sys.stdout)
     elif args.format == "json":
         text = table.to_json(orient="records", indent=2)
         Path(args.output).write_text(text) if args.output else print(text)
@@ -203,7 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except CoverageGapsError as exc:
-        print(f"coverage-gaps {args.command}: {exc}", file=sys.stderr)
+        from .publish import terminal_text
+
+        print(terminal_text(f"coverage-gaps {args.command}: {exc}"), file=sys.stderr)
         return 2
 
 

@@ -31,9 +31,10 @@ def area_details(result: Result, area_code: str) -> dict[str, pd.DataFrame]:
     -------
     dict
         ``measures`` (one column, a row per measure), ``providers`` (public
-        fields of providers inside the area) and ``candidates``.
+        fields of providers inside the area, points at the profile's
+        location precision: :mod:`coverage_gaps.publish`) and ``candidates``.
     """
-    from .export import public_providers
+    from .publish import public_providers
 
     areas = result.targets.set_index("area_code")
     if area_code not in areas.index:

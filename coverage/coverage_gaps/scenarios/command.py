@@ -7,6 +7,8 @@ picks as JSON and nothing else.
 
 from __future__ import annotations
 
+import builtins
+
 import json
 import warnings
 from pathlib import Path
@@ -45,6 +47,11 @@ def read_candidates(path: str | Path) -> list[str]:
 
 
 def _print_plan(plan, files: list[Path]) -> None:
+    from ..publish import terminal_text
+
+    def print(*parts) -> None:  # every line through the publishing policy: no escape sequence reaches the terminal
+        builtins.print(terminal_text(" ".join(map(str, parts))))
+
     label = " (synthetic demo data)" if plan.scenario.before.synthetic else ""
     print(f"{plan.scenario.before.title}{label}")
     print(f"Training plan: {len(plan.picks)} of {plan.k} asked, from {len(plan.candidates)} candidates "
