@@ -163,7 +163,7 @@ def load_inputs(profile: Profile) -> Inputs:
                                          **({"categories": tuple(p["categories"])} if "categories" in p else {}))
         else:
             loaded = io.load_partners(p["path"], geocoder=geocoder, areas=areas.table,
-                                      **{k: v for k, v in p.items() if k in ("sheet", "columns")})
+                                      **{k: v for k, v in p.items() if k in ("sheet", "columns", "decimal", "max_capacity")})
         providers[name] = loaded
         note(p["format"], name, loaded, p["path"])
     for kind in ("postcodes", "postcode_districts"):
