@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import difflib
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -295,8 +296,12 @@ def _resolve(where: str, table: dict, base: Path, problems: list[str]) -> None:
     if "path" in table and isinstance(table["path"], str):
         path = Path(table["path"]).expanduser()
         path = path if path.is_absolute() else (base / path)
-        if not path.exists():
-            problems.append(f"[{where}] path {table['path']!r}: file not found at {path.resolve()} (check the name, or pass --data-dir)")
+        if path.is_symlink() and not path.exists():
+            problems.append(f"[{where}] path {table['path']!r}: {os.path.abspath(path)} is a symbolic link that "
+                            "leads nowhere (a loop of links, or a missing target); point it at the file itself")
+        elif not path.exists():
+            problems.append(f"[{where}] path {table['path']!r}: file not found at {os.path.abspath(path)} "
+                            "(check the name, or pass --data-dir)")
         table["path"] = path
 
 
@@ -360,7 +365,7 @@ def load_profile(path: str | Path, *, data_dir: str | Path | None = None, overri
     """
     path = Path(path)
     if not path.is_file():
-        raise ProfileError(path, [f"profile file not found: {path.resolve()}"])
+        raise ProfileError(path, [f"profile file not found: {os.path.abspath(path)}"])
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Notepad may add a byte-order mark
     except UnicodeDecodeError:

@@ -45,7 +45,9 @@ def require_file(path: str | Path, *, what: str = "input") -> Path:
     """Return ``path`` as a :class:`~pathlib.Path`, or raise if it does not exist."""
     path = Path(path).expanduser()
     if not path.is_file():
-        where = "a folder, not a file" if path.is_dir() else "not found"
+        where = ("a folder, not a file" if path.is_dir() else
+                 "is a symbolic link that leads nowhere (a loop of links, or a missing target)" if path.is_symlink()
+                 else "not found")
         raise InputFileNotFoundError(
             describe(
                 f"{what} file {where}",
