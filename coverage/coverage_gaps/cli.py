@@ -145,6 +145,8 @@ def _run(args) -> int:
     print(terminal_text(f"{result.title}{label}: top {len(top)} target areas"))
     _print_table(top, ["rank", "area_code", "area_name", "demand", "nearest_km", "access", "unmet_demand",
                        "desert", "drought"])
+    for note in result.notes:
+        print(terminal_text(f"note: {note}"))
     print(f"\nRejected input rows: {len(result.rejects):,} (see {out / 'rejects.csv'})")
     for path in files.values():
         print(f"wrote {path}")
