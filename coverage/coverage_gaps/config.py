@@ -223,9 +223,10 @@ def _type_name(expected) -> str:
 
 
 def _range(rule: Setting) -> str:
-    low = None if rule.low is None else f"{'above' if rule.low_open else 'at least'} {rule.low:g}"
-    high = None if rule.high is None else f"at most {rule.high:g}"
-    return "a number " + " and ".join(x for x in (low, high) if x)
+    low = None if rule.low is None else f"{'above' if rule.low_open else 'at least'} {rule.low:,g}"
+    high = None if rule.high is None else f"at most {rule.high:,g}"
+    what = "a whole number" if rule.kind is int else "a number"
+    return f"{what} " + " and ".join(x for x in (low, high) if x)
 
 
 def _problem(rule: Setting, value) -> str | None:
@@ -240,7 +241,8 @@ def _problem(rule: Setting, value) -> str | None:
                 or (rule.high is not None and value > rule.high)):
             return f"expected {_range(rule)}"
     if rule.choices and value not in rule.choices:
-        return f"expected one of {', '.join(rule.choices)}"
+        words = [c if c.isidentifier() else repr(c) for c in rule.choices]
+        return f"expected one of {', '.join(words)}"
     return rule.check(value) if rule.check else None
 
 

@@ -165,7 +165,7 @@ def _clean_control(df: pd.DataFrame, file: str, *, first_row: int) -> list[str]:
         found = text.str.contains(_CONTROL_RE, regex=True).fillna(False).to_numpy(dtype=bool)
         if not found.any():
             continue
-        fixed = (text[found].str.replace(_ESCAPE_RE, " ", regex=True).str.replace(_CONTROL_RE, " ", regex=True)
+        fixed = (text[found].str.replace(_ESCAPE_RE, "", regex=True).str.replace(_CONTROL_RE, " ", regex=True)
                  .str.split().str.join(" "))
         df.loc[found, col] = fixed.astype(object).where(fixed != "", None).to_numpy() \
             if values.dtype == object else fixed.where(fixed != "", pd.NA)
@@ -175,7 +175,7 @@ def _clean_control(df: pd.DataFrame, file: str, *, first_row: int) -> list[str]:
     where = "; ".join(f"column {c!r} row {r}" for c, r in hits[:5]) + (f"; and {len(hits) - 5} more" if len(hits) > 5
                                                                          else "")
     return [f"{file}: {len(hits)} cell(s) held control characters (a line break from Word, a tab or a terminal "
-            f"escape sequence); each was replaced by a space: {where}"]
+            f"escape sequence), cleaned: escape sequences removed, other control characters made spaces: {where}"]
 
 
 def unsaved_formula_rows(df: pd.DataFrame, first: int) -> dict[int, tuple[str, str]]:

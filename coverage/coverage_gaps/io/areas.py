@@ -343,10 +343,11 @@ def _clean_names(name: pd.Series, file: str) -> tuple[pd.Series, list[str]]:
     found = name.str.contains(_CONTROL_RE, regex=True).fillna(False)
     if not found.any():
         return name, []
-    fixed = name.str.replace(_ESCAPE_RE, " ", regex=True).str.replace(_CONTROL_RE, " ", regex=True)
+    fixed = name.str.replace(_ESCAPE_RE, "", regex=True).str.replace(_CONTROL_RE, " ", regex=True)
     fixed = fixed.str.split().str.join(" ")
     return fixed.where(found, name), [f"{file}: {int(found.sum())} area name(s) held control characters or escape "
-                                      f"sequences; each was replaced by a space: {_listing(list(fixed[found]))}"]
+                                      f"sequences, cleaned (escape sequences removed, other control characters made spaces): "
+                                      f"{_listing(list(fixed[found]))}"]
 
 
 def _overlap_note(gdf: gpd.GeoDataFrame, code: pd.Series, file: str) -> list[str]:

@@ -87,23 +87,25 @@ def read_region_lookup(path: str | Path, *, area_codes=None, **columns) -> Loade
     df = df[~blank]
     rows = [first + i for i in np.flatnonzero(~blank)]
     out = _lookup_columns(df, path.name, **columns).reset_index(drop=True)
+    area_col, region_col = out.attrs["columns"]
     log = RejectLog(path.name)
     bad = np.zeros(len(out), dtype=bool)
     for i in np.flatnonzero(out[AREA_CODE].eq("").to_numpy()):
-        log.add(rows[i], "blank area code: the row maps no area", column=columns.get("area_code_column"),
+        log.add(rows[i], "blank area code: the row maps no area", column=area_col,
                 value=out[REGION_CODE].iat[i] or None)
         bad[i] = True
     for i in np.flatnonzero(out[REGION_CODE].eq("").to_numpy() & ~bad):
         log.add(rows[i], describe(f"blank region code: area {out[AREA_CODE].iat[i]} would belong to no region and "
                                   "fall out of every study region", fix="give the area's region code (e.g. "
-                                  "E12000005 West Midlands), or remove the row"), value=out[AREA_CODE].iat[i])
+                                  "E12000005 West Midlands), or remove the row"), column=region_col,
+                value=out[AREA_CODE].iat[i])
         bad[i] = True
     seen: dict[tuple, int] = {}
     for i in np.flatnonzero(~bad):
         key = (out[AREA_CODE].iat[i], out[REGION_CODE].iat[i])
         if key in seen:
             log.add(rows[i], f"repeated row: area {key[0]} is already mapped to {key[1]} on row {seen[key]}",
-                    value=key[0])
+                    column=area_col, value=key[0])
             bad[i] = True
         else:
             seen[key] = rows[i]
@@ -146,6 +148,7 @@ def _lookup_columns(df: pd.DataFrame, file, area_code_column=None, region_code_c
                     region_name_column=None) -> pd.DataFrame:
     """``area_code, region_code, region_name`` as stripped text ("" when blank), one row per input row."""
     if {AREA_CODE, REGION_CODE} <= set(df.columns) and area_code_column is None:
+        area, region = AREA_CODE, REGION_CODE
         out = df[[AREA_CODE, REGION_CODE] + ([REGION_NAME] if REGION_NAME in df.columns else [])].copy()
         if REGION_NAME not in out.columns:
             out[REGION_NAME] = ""
@@ -167,7 +170,9 @@ def _lookup_columns(df: pd.DataFrame, file, area_code_column=None, region_code_c
                 fix="pass area_code_column= / region_code_column= (or set them in [inputs.region_lookup])"))
         out = pd.DataFrame({AREA_CODE: df[area], REGION_CODE: df[region]})
         out[REGION_NAME] = df[rname] if rname in cols else ""
-    return out.astype("string").apply(lambda s: s.str.strip()).fillna("")
+    out = out.astype("string").apply(lambda s: s.str.strip()).fillna("")
+    out.attrs["columns"] = (str(area), str(region))  # the file's headers, for rejects
+    return out
 
 
 def _lookup_frame(df: pd.DataFrame, file, area_code_column=None, region_code_column=None,
