@@ -162,6 +162,8 @@ def _clean_control(df: pd.DataFrame, file: str, *, first_row: int) -> list[str]:
         if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
             continue
         text = values.astype("string")
+        if "".join(text.to_numpy(dtype=object, na_value="")).isprintable():  # one C pass: usually clean
+            continue
         found = text.str.contains(_CONTROL_RE, regex=True).fillna(False).to_numpy(dtype=bool)
         if not found.any():
             continue
