@@ -16,10 +16,10 @@ import io as _io
 from collections.abc import Iterable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ..errors import EmptyInputError, InputFileNotFoundError, InvalidValueError, describe
+from ._clean import clean_control, unsaved_formula_reason, unsaved_formula_rows
 from ._match import choose_date, iso_dates, match_column, norm_label, normalise_name
 
 __all__ = [
@@ -139,64 +139,11 @@ def read_table(
         df = df.apply(lambda col: col.map(_as_text)).astype("string")
     elif dtype is not None:
         df = df.astype(dtype)
-    notes += _clean_control(df, path.name, first_row=header_at + 2)
+    notes += clean_control(df, path.name, first_row=header_at + 2)
     unsaved = [(i + 1, header[j], f) for i, j, f in formulas if i > header_at and j < len(header)]
     df.attrs.update({"header_row": header_at + 1, "sheet": sheet_name, "encoding": encoding, "file": path.name,
                      "notes": notes, "unsaved_formulas": unsaved})
     return df, header_at + 2
-
-
-# --- cleaning: control characters and unsaved formulas (every reader) ----------
-
-#: Escape sequences (ANSI CSI/OSC and two-character escapes), then other control characters
-#: (tab, line breaks and Word's soft line break \x0b among them): none belongs in a name or a code.
-_ESCAPE_RE = r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]"
-_CONTROL_RE = r"[\x00-\x1f\x7f-\x9f]"
-
-
-def _clean_control(df: pd.DataFrame, file: str, *, first_row: int) -> list[str]:
-    """Replace control characters in text cells by spaces, in place; return a note naming where."""
-    hits: list[tuple[str, int]] = []
-    for col in df.columns:
-        values = df[col]
-        if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
-            continue
-        text = values.astype("string")
-        if "".join(text.to_numpy(dtype=object, na_value="")).isprintable():  # one C pass: usually clean
-            continue
-        found = text.str.contains(_CONTROL_RE, regex=True).fillna(False).to_numpy(dtype=bool)
-        if not found.any():
-            continue
-        fixed = (text[found].str.replace(_ESCAPE_RE, "", regex=True).str.replace(_CONTROL_RE, " ", regex=True)
-                 .str.split().str.join(" "))
-        df.loc[found, col] = fixed.astype(object).where(fixed != "", None).to_numpy() \
-            if values.dtype == object else fixed.where(fixed != "", pd.NA)
-        hits += [(str(col), first_row + int(i)) for i in np.flatnonzero(found)]
-    if not hits:
-        return []
-    where = "; ".join(f"column {c!r} row {r}" for c, r in hits[:5]) + (f"; and {len(hits) - 5} more" if len(hits) > 5
-                                                                         else "")
-    return [f"{file}: {len(hits)} cell(s) held control characters (a line break from Word, a tab or a terminal "
-            f"escape sequence), cleaned: escape sequences removed, other control characters made spaces: {where}"]
-
-
-def unsaved_formula_rows(df: pd.DataFrame, first: int) -> dict[int, tuple[str, str]]:
-    """Data rows (by position in ``df``) holding a formula cell without a saved value: ``{i: (column, formula)}``.
-
-    Such a cell reads as blank, which would silently take a default; loaders reject the row instead.
-    """
-    out: dict[int, tuple[str, str]] = {}
-    for row, column, formula in df.attrs.get("unsaved_formulas", []):
-        out.setdefault(row - first, (column, formula))
-    return out
-
-
-def unsaved_formula_reason(formula: str) -> str:
-    """The reject reason for a formula cell the workbook holds no saved value for."""
-    return describe("formula cell with no saved value: the workbook was saved without calculated values, so the "
-                    "cell reads as blank", value=formula,
-                    fix="open the workbook in Excel (or LibreOffice) and save it, so the values are stored; "
-                    "or type the value in place of the formula")
 
 
 # --- private steps -----------------------------------------------------------
