@@ -306,3 +306,12 @@ def test_rank_by_choices_match_the_ranking_measures():
     from coverage_gaps.gaps import RANK_MEASURES
 
     assert set(_SCHEMA["analysis"]["rank_by"].choices) == set(RANK_MEASURES)
+
+
+@pytest.mark.parametrize("catchment_km", [30.0, 100.0, 2.5, 33.0])
+def test_the_explorer_slider_holds_the_profiles_catchment_never_clamps_it(catchment_km):
+    w = pytest.importorskip("ipywidgets")
+    from coverage_gaps.widgets import catchment_range
+
+    slider = w.FloatSlider(value=catchment_km, **catchment_range(catchment_km))
+    assert slider.value == catchment_km and slider.min <= 5.0 and slider.max >= 80.0
