@@ -65,6 +65,11 @@ def test_two_organisation_columns_stop_and_ask_for_a_mapping(lookup):
         "'Provider name' (expected one column named like an organisation (organisation, provider, firm, office "
         "name)). Fix: say which one in the profile's [[inputs.providers]]: columns = { name = \"Organisation\" } "
         "(in Python: columns={'name': 'Organisation'}).")
+    with pytest.raises(InvalidValueError) as err:
+        _load("providers_two_organisation_columns.csv", geocoder=lookup, columns={"name": 1})
+    assert str(err.value) == ("the column mapping for 'name' is not a header (got 1; expected the file's header as "
+                              "text, e.g. {'name': 'Organisation'}). Fix: write the header exactly as the file has "
+                              "it, in quotes.")
     mapped = _load("providers_two_organisation_columns.csv", geocoder=lookup, columns={"name": "Provider name"})
     assert list(mapped.table["name"]) == ["Stoke Advice (fictional)"]
 

@@ -257,6 +257,10 @@ def _find_columns(df: pd.DataFrame, columns: dict[str, str] | None, *, file: str
                                              expected="one of " + ", ".join(PARTNER_COLUMNS),
                                              fix="map contract fields to your file's headers, e.g. "
                                              "{'name': 'Organisation'}"))
+        if not isinstance(header, str) or not header.strip():
+            raise InvalidValueError(describe(f"the column mapping for {field!r} is not a header", value=header,
+                                             expected="the file's header as text, e.g. {'name': 'Organisation'}",
+                                             fix="write the header exactly as the file has it, in quotes"))
         hit = header if header in df.columns else match_column(df.columns, header)
         if hit is None:
             raise MissingColumnError(describe(f"mapped column for {field!r} not found", file=file, value=header,
