@@ -29,7 +29,7 @@ from coverage_gaps.publish import terminal_text
 from coverage_gaps.schema import AREA_CODE, CRS_BNG, CRS_WGS84
 from coverage_gaps.widgets import area_details
 
-DEMO = DEMO_PROFILE.parent.parent / "demo"
+DEMO = DEMO_PROFILE.parent  # the demo profile sits beside its data
 PRIVATE = ("Name", "Contact", "Phone", "Email", "Notes")
 
 
@@ -53,9 +53,10 @@ def published(tmp_path_factory):
     """Run every command on the private partner list; return the texts of every output and the Result."""
     tmp = tmp_path_factory.mktemp("publish")
     partners = _private_partners(tmp / "partners.csv")
-    profile = DEMO_PROFILE.read_text(encoding="utf-8").replace('path = "../demo/', f'path = "{DEMO}/')
-    profile = profile.replace(f'path = "{DEMO}/partners.csv"', f'path = "{tmp / "partners.csv"}"')
-    profile = profile.replace("[profile]\n", '[profile]\nlocation_precision = "area"\n', 1)
+    profile = DEMO_PROFILE.read_text(encoding="utf-8").replace('path = "partners.csv"',
+                                                                 f'path = "{tmp / "partners.csv"}"')
+    assert str(tmp) in profile
+    profile = profile.replace("[profile]\n", f'[profile]\nlocation_precision = "area"\ndata_dir = "{DEMO}"\n', 1)
     (tmp / "profile.toml").write_text(profile, encoding="utf-8")
     args = str(tmp / "profile.toml")
     texts: dict[str, str] = {}
@@ -173,18 +174,18 @@ def test_terminal_text_strips_escape_sequences_and_controls():
 def test_targets_and_run_print_no_escape_sequence(published, monkeypatch, capsys):
     from dataclasses import replace
 
-    import coverage_gaps.cli as cli
+    import coverage_gaps.cli.analysis as cli
 
     areas = published.result.areas.copy()
     areas["area_name"] = ESCAPED
-    monkeypatch.setattr(cli, "_result", lambda args: replace(published.result, areas=areas))
+    monkeypatch.setattr(cli, "load_result", lambda args: replace(published.result, areas=areas))
     assert main(["targets"]) == 0
     out = capsys.readouterr().out
     assert "Red Vale" in out and "\x1b" not in out and "\x9b" not in out and "\x07" not in out
 
 
 def test_plan_prints_no_escape_sequence(capsys):
-    from coverage_gaps.scenarios.command import _print_plan
+    from coverage_gaps.cli.plan import _print_plan
 
     picks = pd.DataFrame({"order": [1], "provider_id": ["P1"], "organisation": [ESCAPED], "area_name": [ESCAPED],
                           "gain": [1.0], "areas_served": [ESCAPED]})
@@ -193,6 +194,6 @@ def test_plan_prints_no_escape_sequence(capsys):
                                                     table=table, notes=[ESCAPED]),
                            picks=picks, k=1, candidates=[1], objective="unmet_demand", unmet_demand_before=2.0,
                            unmet_demand_after=1.0, exact=None, notes=[])
-    _print_plan(plan, [])
+    _print_plan(plan)
     out = capsys.readouterr().out
     assert out.count("Red Vale") == 6 and "\x1b" not in out and "\x9b" not in out and "\x07" not in out

@@ -20,7 +20,7 @@ from conftest import ROOT
 
 PROFILES = {"west-midlands": ROOT / "data" / "profiles" / "west-midlands.toml",
             "england-wales": ROOT / "data" / "profiles" / "england-wales.toml"}
-DEMO = DEMO_PROFILE.parent.parent / "demo"
+DEMO = DEMO_PROFILE.parent  # the demo profile sits beside its data
 
 
 def _check_json(capsys, *argv) -> dict:

@@ -1,52 +1,48 @@
 """``coverage-gaps plan``: choose the best K partners to train, from the command line.
 
 Writes ``plan.csv`` (the picks, in order, with why) and ``before_after.csv``
-(the per-area change table) in ``--out``; ``--json`` prints the totals and
-picks as JSON and nothing else.
+(the per-area change table) in ``--out``, staged so a failed plan changes no
+file; ``--json`` prints the totals and picks as JSON and nothing else.
+
+To add an option: one ``add_argument`` in :func:`add_commands` and one entry
+in :func:`plan_options` (the keyword arguments of
+:func:`coverage_gaps.scenarios.best_to_train`).
 """
 
 from __future__ import annotations
 
 import builtins
-
 import json
 import warnings
-from pathlib import Path
 
 import pandas as pd
 
-from .._validate import require_columns
-from ..errors import EmptyInputError, InputFileNotFoundError, describe
-from ..schema import PROVIDER_ID
+from ..staging import Staged, check_folder
+from ._common import add_profile_args, print_written
 
-__all__ = ["plan_command", "read_candidates"]
-
-
-def read_candidates(path: str | Path) -> list[str]:
-    """provider_id values from a CSV with a ``provider_id`` column (blank cells skipped).
-
-    Raises
-    ------
-    InputFileNotFoundError, MissingColumnError, EmptyInputError
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise InputFileNotFoundError(describe("candidates file not found", file=path,
-                                              fix="give a CSV with a provider_id column to --candidates"))
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except pd.errors.EmptyDataError:
-        raise EmptyInputError(describe("the candidates file is empty", file=path,
-                                       fix="add a header row provider_id and one id per row")) from None
-    require_columns(table, [PROVIDER_ID], file=path, fix="name the column of organisation ids provider_id")
-    ids = [v.strip() for v in table[PROVIDER_ID] if v.strip()]
-    if not ids:
-        raise EmptyInputError(describe("the candidates file lists no provider_id", file=path, column=PROVIDER_ID,
-                                       fix="add one provider_id per row"))
-    return ids
+__all__ = ["add_commands", "plan_options"]
 
 
-def _print_plan(plan, files: list[Path]) -> None:
+def add_commands(sub) -> None:
+    """Add ``plan`` to the subparsers ``sub``."""
+    p = sub.add_parser("plan", help="choose the best K partners to train to OISC Level 2 (asylum)")
+    add_profile_args(p)
+    p.add_argument("--train", type=int, required=True, metavar="K", help="how many organisations to train")
+    p.add_argument("--candidates", metavar="CSV",
+                   help="CSV with a provider_id column: choose only among these organisations")
+    p.add_argument("--objective", choices=["unmet_demand", "covered"], default="unmet_demand",
+                   help="minimise unmet demand (default) or maximise demand within the catchment")
+    p.add_argument("--out", metavar="DIR", help="output folder for plan.csv and before_after.csv")
+    p.add_argument("--json", action="store_true", help="print unmet demand before and after, and the picks, as JSON")
+    p.set_defaults(handler=_plan)
+
+
+def plan_options(args) -> dict:
+    """Keyword arguments of :func:`~coverage_gaps.scenarios.best_to_train` from the parsed options."""
+    return {"objective": args.objective}
+
+
+def _print_plan(plan) -> None:
     from ..publish import terminal_text
 
     def print(*parts) -> None:  # every line through the publishing policy: no escape sequence reaches the terminal
@@ -69,34 +65,32 @@ def _print_plan(plan, files: list[Path]) -> None:
               f"(greedy / exact = {e['ratio']:.3f})")
     for note in plan.notes + plan.scenario.notes:
         print(f"note: {note}")
-    for f in files:
-        print(f"wrote {f}")
 
 
-def plan_command(args) -> int:
-    """Run ``coverage-gaps plan`` from parsed arguments (see :mod:`coverage_gaps.cli`)."""
+def _plan(args) -> int:
     from ..config import load_profile, parse_overrides
     from ..export import write_csv
     from ..pipeline import load_inputs, run_profile
-    from .plan import best_to_train
+    from ..scenarios import best_to_train, read_candidates
 
-    candidates = read_candidates(args.candidates) if args.candidates else None  # fail fast, before loading
+    out = check_folder(args.out) if args.out else None  # fail fast, before loading
+    candidates = read_candidates(args.candidates) if args.candidates else None
     profile = load_profile(args.profile, data_dir=args.data_dir, overrides=parse_overrides(args.set))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # rejects are in the Result, not warnings
         inputs = load_inputs(profile)
     before = run_profile(profile, inputs=inputs)
     plan = best_to_train(inputs, profile.analysis, args.train, candidates=candidates, regions=profile.regions,
-                         objective=getattr(args, "objective", "unmet_demand"),
-                         before=before)
-    files: list[Path] = []
-    if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        files.append(write_csv(plan.picks, out / "plan.csv"))
-        files.append(write_csv(plan.before_after, out / "before_after.csv"))
+                         before=before, **plan_options(args))
+    stage = None
+    if out is not None:
+        with Staged(out) as stage:
+            write_csv(plan.picks, stage.path("plan.csv"))
+            write_csv(plan.before_after, stage.path("before_after.csv"))
     if args.json:
         print(json.dumps(plan.to_dict(), indent=2, default=str))
     else:
-        _print_plan(plan, files)
+        _print_plan(plan)
+        if stage is not None:
+            print_written(stage)
     return 0
