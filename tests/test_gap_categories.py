@@ -132,12 +132,12 @@ def test_empty_candidates_say_whether_a_partner_list_was_supplied(tmp_path):
     assert page.count("No partner list supplied") == 3 and "None within" not in page  # the top 3 were searched
     write_exports(no_list, tmp_path / "none")
     sheet = pd.read_excel(tmp_path / "none" / "targets.xlsx", sheet_name="candidates")
-    assert sheet["note"].tolist() == ["No partners to train: no partner list supplied"]
+    assert sheet["Note"].tolist() == ["No partners to train: no partner list supplied"]
     far = replace(base, candidates=base.candidates.iloc[0:0])  # partners exist, none near a target
     assert _visible(report.render_report(far)).count("None within 20 km") == 3
     write_exports(far, tmp_path / "far")
     sheet = pd.read_excel(tmp_path / "far" / "targets.xlsx", sheet_name="candidates")
-    assert sheet["note"].tolist() == ["No partners to train: none within 20 km of any target area"]
+    assert sheet["Note"].tolist() == ["No partners to train: none within 20 km of any target area"]
 
 
 def test_the_report_table_lists_the_first_report_top_areas():

@@ -85,7 +85,7 @@ def test_west_midlands_cli_warns_and_says_why_candidates_are_empty(real_data, tm
     out = capsys.readouterr().out
     assert out.startswith("WARNING: Out-of-date supply data:") and "2015-11" in out.splitlines()[0]
     sheet = pd.read_excel(tmp_path / "targets.xlsx", sheet_name="candidates")
-    assert sheet["note"].tolist() == ["No partners to train: no partner list supplied"]
+    assert sheet["Note"].tolist() == ["No partners to train: no partner list supplied"]
     header = pd.read_csv(tmp_path / "targets.csv", nrows=0).columns
     assert "people_below_average" in header and "unmet_demand" not in header
 

@@ -8,16 +8,16 @@ with its caveats, and every source with its licence and attribution.
 ``write_report_and_map`` also writes the embedded map as a file of its own
 (what ``coverage-gaps run`` does), built once for both.
 
-* Private data stays private: the report is built from :func:`public_result`,
-  which keeps only :data:`~coverage_gaps.schema.PUBLIC_PROVIDER_FIELDS` and
-  moves provider points to the precision the profile allows.
+* Private data stays private: the report is built from
+  :func:`coverage_gaps.publish.public_result` (the one publishing policy), which
+  keeps only :data:`~coverage_gaps.schema.PUBLIC_PROVIDER_FIELDS` and moves
+  provider points to the precision the profile allows.
 * Everything from inputs is escaped (Jinja2 autoescaping).
 * The same Result gives the same bytes: no clock, stable ids, sorted output.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,38 +26,24 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ._gap import GAP_COLOURS, GAP_WORDS, gap_categories, present
 from ._version import __version__
-from ._text import candidate_lines, fmt_number, fmt_share  # noqa: F401 (report.fmt_* are public)
+from ._text import candidate_lines, count_words, fmt_number, fmt_share  # noqa: F401 (report.fmt_* are public)
 from .config import DEFAULT_ANALYSIS
-from .errors import InvalidValueError, describe
-from .export import _public_columns
 from .gaps import demand_label, no_candidates_text, partner_list_supplied, shortfall, stability_grid
 from .measures import RULES
+from .publish import PRECISIONS, public_result  # noqa: F401 (report.PRECISIONS, report.public_result)
+from .publish import snap_points as _snap_points  # noqa: F401
 from .result import Result
-from .schema import AREA_CODE, CRS_BNG, GAP, GAP_CATEGORIES, PUBLIC_PROVIDER_FIELDS  # noqa: F401
+from .schema import AREA_CODE, CRS_BNG, GAP, PUBLIC_PROVIDER_FIELDS  # noqa: F401 (report.PUBLIC_PROVIDER_FIELDS)
 from .summary import data_warnings, supply_counted
 from .summary import headline_figures as _headline
 
 __all__ = ["write_report", "write_report_and_map", "render_report", "headline_figures", "public_result", "PRECISIONS"]
 
-#: Location precision a profile may allow for providers in public outputs:
-#: grid size in metres (0 = exact; "area" moves a point to its area's centre).
-PRECISIONS = {"exact": 0.0, "district": 2_000.0, "area": 10_000.0}
-#: Candidate columns that may be published.
-_CANDIDATE_FIELDS = (AREA_CODE, "provider_id", "name", "oisc_level", "status", "categories", "distance_km")
-#: Print-map and table palette, one colour per gap category (Okabe-Ito based, colour-blind safe);
+#: Table and print-map colours, one per gap category (the maps' own: Okabe-Ito, colour-blind safe);
 #: every area is also labelled in words, so nothing relies on colour alone.
-PALETTE = {
-    "desert": "#D55E00",
-    "part desert": "#E69F00",
-    "drought": "#F0E442",
-    "below average": "#CC79A7",
-    "below standard": "#CC79A7",
-    "at or above": "#56B4E9",
-    "no recorded need": "#FFFFFF",
-    "no data": "#BBBBBB",
-    "outside coverage": "#E5E5E5",
-}
+PALETTE = GAP_COLOURS
 
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("coverage_gaps", "templates"),
@@ -69,16 +55,24 @@ _TEMPLATES = jinja2.Environment(
 )
 
 
-def _print_map_svg(areas: gpd.GeoDataFrame, status: dict[str, str], *, width_px: int = 640) -> dict:
-    """A static outline map (inline SVG paths in km) for print and no-script readers."""
+def _print_map_svg(areas: gpd.GeoDataFrame, *, top_n: int, width_px: int = 640) -> dict:
+    """A static map (inline SVG, one path per area, in km) for print and for readers without scripts.
+
+    Areas are shaded by gap category (the interactive map's first view, same
+    colours) and the top ``top_n`` ranks are outlined with their number; the
+    key lists the categories that occur, in words, with their counts.
+    """
     if len(areas) == 0:
-        return {"paths": [], "view_box": "0 0 1 1"}
+        return {"paths": [], "view_box": "0 0 1 1", "key": [], "ranks": []}
     geom = areas.geometry.to_crs(CRS_BNG).make_valid()
     x0, y0, x1, y1 = geom.total_bounds
     step = max(x1 - x0, y1 - y0) / width_px  # one pixel: finer detail is invisible
-    paths = []
-    for code, name, shape in zip(areas[AREA_CODE].astype(str), areas["area_name"].astype(str),
-                                 geom.simplify(step).to_numpy()):
+    gaps = gap_categories(areas)
+    rank = pd.to_numeric(areas.get("rank", pd.Series(np.nan, index=areas.index)), errors="coerce")
+    paths, ranks = [], []
+    for code, name, shape, gap, r, spot in zip(areas[AREA_CODE].astype(str), areas["area_name"].astype(str),
+                                               geom.simplify(step).to_numpy(), gaps, rank,
+                                               geom.representative_point().to_numpy()):
         d = []
         for poly in getattr(shape, "geoms", [shape]):
             for ring in [getattr(poly, "exterior", None), *getattr(poly, "interiors", [])]:
@@ -87,9 +81,19 @@ def _print_map_svg(areas: gpd.GeoDataFrame, status: dict[str, str], *, width_px:
                 xy = shapely.get_coordinates(ring)
                 pts = " ".join(f"{(x - x0) / step:.0f},{(y1 - y) / step:.0f}" for x, y in xy[:-1])
                 d.append(f"M{pts}Z")
-        kind = status.get(code, "no data")
-        paths.append({"d": "".join(d), "fill": PALETTE[kind], "label": f"{name}: {kind}"})
-    return {"paths": paths, "view_box": f"0 0 {(x1 - x0) / step:.0f} {(y1 - y0) / step:.0f}"}
+        target = pd.notna(r) and r <= top_n
+        label = f"{name}: {GAP_WORDS.get(gap, gap)}" + (f", rank {int(r)}" if pd.notna(r) else "")
+        paths.append({"d": "".join(d), "fill": GAP_COLOURS.get(gap, "#999999"), "label": label,
+                      "target": bool(target)})
+        if target and not spot.is_empty:
+            ranks.append({"x": f"{(spot.x - x0) / step:.0f}", "y": f"{(y1 - spot.y) / step:.0f}", "rank": int(r)})
+    counts = gaps.value_counts()
+    key = [{"colour": GAP_COLOURS.get(g, "#999999"), "words": GAP_WORDS.get(g, g),
+            "count": count_words(int(counts[g]), "area")}
+           for g in present(gaps)]
+    paths.sort(key=lambda p: p["target"])  # target outlines drawn last, on top of their neighbours
+    return {"paths": paths, "view_box": f"0 0 {(x1 - x0) / step:.0f} {(y1 - y0) / step:.0f}", "key": key,
+            "ranks": sorted(ranks, key=lambda t: t["rank"])}
 
 
 _DECAY = {
@@ -143,61 +147,6 @@ _UNITS = {
 }
 
 
-def _snap_points(providers: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, precision: str) -> gpd.GeoSeries:
-    """Provider points at the published precision (EPSG:27700)."""
-    grid = PRECISIONS[precision]
-    geom = providers.geometry
-    if grid == 0:
-        return geom
-    xy = np.column_stack([shapely.get_x(geom.to_numpy()), shapely.get_y(geom.to_numpy())])  # NaN when missing
-    snapped = np.floor(xy / grid) * grid + grid / 2.0  # the centre of the grid cell, never the address
-    located = np.isfinite(snapped).all(axis=1)
-    points = gpd.GeoSeries(np.where(located, shapely.points(np.nan_to_num(snapped)), None),
-                           index=providers.index, crs=CRS_BNG)
-    if precision == "area" and len(areas):
-        centres = areas.set_index(AREA_CODE).geometry.representative_point()
-        codes = providers[AREA_CODE] if AREA_CODE in providers.columns else pd.Series("", index=providers.index)
-        known = codes.isin(centres.index)
-        points[known] = centres.reindex(codes[known]).to_numpy()
-    return points
-
-
-def public_result(result: Result, *, precision: str | None = None) -> Result:
-    """A copy of ``result`` that is safe to publish.
-
-    Parameters
-    ----------
-    result
-        The analysis Result.
-    precision
-        ``"exact"``, ``"district"`` (points snapped to the centre of a 2 km
-        grid cell) or ``"area"`` (points moved to their area's centre; those
-        outside the study areas to a 10 km grid).  Default: the
-        ``location_precision`` in ``result.settings``, else ``"exact"``.
-
-    Returns
-    -------
-    Result
-        Providers with only :data:`~coverage_gaps.schema.PUBLIC_PROVIDER_FIELDS`
-        plus ``qualifying`` and geometry; candidates with public fields only;
-        no rejects (their values may be private: the report shows counts).
-    """
-    precision = precision or str(result.settings.get("location_precision") or "exact")
-    if precision not in PRECISIONS:
-        raise InvalidValueError(describe(
-            "location precision not recognised", column="location_precision", value=precision,
-            expected=", ".join(PRECISIONS), fix="set [profile] location_precision to exact, district or area"))
-    prov = result.providers
-    providers = gpd.GeoDataFrame(prov[_public_columns(prov, "qualifying")].copy(),
-                                 geometry=_snap_points(prov, result.areas, precision), crs=CRS_BNG)
-    if "location_precision" in providers.columns and precision != "exact":
-        providers["location_precision"] = precision
-    candidates = result.candidates[[c for c in _CANDIDATE_FIELDS if c in result.candidates.columns]].copy()
-    settings = {**result.settings, "location_precision": precision}
-    return replace(result, providers=providers, candidates=candidates, settings=settings,
-                   rejects=result.rejects.iloc[0:0][[]])
-
-
 def headline_figures(result: Result) -> dict[str, float]:
     """The report's headline numbers for the study areas (see :func:`coverage_gaps.summary.headline_figures`).
 
@@ -232,19 +181,6 @@ def headline_figures(result: Result) -> dict[str, float]:
     }
 
 
-def _gaps(areas: pd.DataFrame) -> pd.Series:
-    """Each area's gap category (a Result built by hand without ``gap`` gets one from its flags)."""
-    if GAP in areas.columns:
-        return areas[GAP].astype(str)
-    flag = {k: areas.get(k, pd.Series(False, index=areas.index)).fillna(False).astype(bool)
-            for k in ("desert", "drought")}
-    unmet = pd.to_numeric(areas.get("unmet_demand", 0.0), errors="coerce")
-    demand = pd.to_numeric(areas["demand"], errors="coerce")
-    kind = np.select([demand.isna(), demand == 0, flag["desert"], flag["drought"], unmet > 0],
-                     ["no data", "no recorded need", "desert", "drought", "below average"], default="at or above")
-    return pd.Series(kind, index=areas.index)
-
-
 def _sort_value(value, digits: int = 6) -> str:
     """The number a cell sorts by ("" for missing: sorts last)."""
     try:
@@ -267,7 +203,7 @@ def _rows(result: Result) -> list[dict]:
                                within_km=float(result.settings.get("candidate_km", 20.0)))
     grid = len(stability_grid({**DEFAULT_ANALYSIS, **result.settings}))
     rows = []
-    areas = result.areas.drop(columns="geometry").assign(**{GAP: _gaps(result.areas)})
+    areas = result.areas.drop(columns="geometry").assign(**{GAP: gap_categories(result.areas).to_numpy()})
     for _, a in areas.iterrows():
         nearest = a.get("nearest_km", np.nan)
         rows.append({
@@ -362,7 +298,7 @@ def _documents(result: Result, *, title: str | None = None, tiles=None) -> tuple
         "attributions": attributions,
         "method": _method(result),
         "palette": PALETTE,
-        "print_map": _print_map_svg(public.areas, {r["code"]: r["status"] for r in rows}),
+        "print_map": _print_map_svg(public.areas, top_n=_top_n(public)),
         "map_html": map_text,
         "tiles": tiles is not None,
         "top_n": _top_n(public),

@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 
 from ..errors import InvalidValueError, describe
+from ..publish import terminal_frame, terminal_text
 from ..staging import Staged, check_file, check_folder
 from ._common import DEMO_PROFILE, add_profile_args, load_result, print_table, print_written
 
@@ -69,16 +70,16 @@ def _check(args) -> int:
     if args.json:
         print(json.dumps(report, indent=2, default=str))
         return 0
-    for name, s in report.items():
+    for name, s in report.items():  # names, notes and reasons quote input files: printed through terminal_text
         date = f" (figures dated {s['date']})" if s["date"] else ""
-        print(f"{name}{date}" if s["source"] in name else f"{name}: {s['source']}{date}")
+        print(terminal_text(f"{name}{date}" if s["source"] in name else f"{name}: {s['source']}{date}"))
         print(f"  rows read {s['rows_read']:,}; used {s['rows_used']:,}; "
               f"filtered {s['rows_filtered']:,}; rejected {s['rows_rejected']:,}")
         for note in s["notes"]:
-            print(f"  note: {note}")
+            print(terminal_text(f"  note: {note}"))
         for r in s["first_rejects"]:
             col = f", column {r['column']!r}" if r.get("column") else ""
-            print(f"  reject: row {r['row']}{col}: {r['reason']}")
+            print(terminal_text(f"  reject: row {r['row']}{col}: {r['reason']}"))
     return 0
 
 
@@ -101,11 +102,11 @@ def _run(args) -> int:
     said = "synthetic demo data" in str(result.title).lower()  # the demo's title already says so
     label = " (synthetic demo data)" if result.synthetic and not said else ""
     for warning in data_warnings(result):
-        print(f"WARNING: {warning}")
-    print(f"{result.title}{label}")
+        print(terminal_text(f"WARNING: {warning}"))
+    print(terminal_text(f"{result.title}{label}"))
     _print_headline(headline_figures(result))
     for note in result.notes:
-        print(f"note: {note}")
+        print(terminal_text(f"note: {note}"))
     print(f"\nTop {len(top)} target areas")
     shortfall = [c for c in top.columns if c.startswith("people_below_")]
     print_table(top, ["rank", "area_code", "area_name", "demand", "nearest_km", "access", *shortfall, "gap",
@@ -123,7 +124,7 @@ def _print_headline(figures: dict) -> None:
             text = ", ".join(f"{n:,} {kind}" for kind, n in fig["value"].items()) or "none"
         else:
             text = fig["text"] or "n/a"
-        print(f"  {text}: {fig['definition']}")
+        print(terminal_text(f"  {text}: {fig['definition']}"))
 
 
 def _known_region(result, region: str) -> None:
@@ -168,7 +169,7 @@ def _targets(args) -> int:
             shortfall = [c for c in table.columns if c.startswith("people_below_")]
             print_table(table, ["rank", "area_code", "area_name", "demand", *shortfall, "gap", "reason"])
         elif fmt == "csv":
-            write_csv(table, sys.stdout)
+            write_csv(terminal_frame(table), sys.stdout)
         else:
             print(table.to_json(orient="records", indent=2))
         return 0
