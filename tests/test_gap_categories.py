@@ -107,7 +107,7 @@ def test_the_relative_measure_sentence_is_there_only_without_a_standard():
     assert 'id="relative-caveat"' in relative
     assert "a shortage everywhere" not in relative  # the words are the caveat's own, checked next
     assert "if every area were short of advice, none would show a shortfall here" in _visible(relative)
-    assert "people below the average access across all areas in the data" in _visible(relative)
+    assert "people below the average access" in _visible(relative)
     standard = tiny_result(settings={**tiny_result().settings, "people_per_adviser": 200})
     page = report.render_report(standard)
     assert 'id="relative-caveat"' not in page
@@ -149,7 +149,7 @@ def test_the_report_table_lists_the_first_report_top_areas():
 def test_a_held_average_is_still_named_an_average():
     held = gaps.shortfall({"benchmark": 2.72, "benchmark_held": "average"})
     assert not held.standard and held.column == "people_below_average"
-    assert held.label == "people below the average access across all areas in the data before the changes"
+    assert held.label == "people below the average access before the changes"
     assert gaps.shortfall({"benchmark": 2.72, "benchmark_held": "standard", "people_per_adviser": 200}).label == (
         "people's need unmet against one adviser per 200 people")
     assert gaps.shortfall({"benchmark": 5.0}).label == (

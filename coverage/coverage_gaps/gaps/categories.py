@@ -86,9 +86,8 @@ def shortfall(settings: dict, *, coverage: str = "") -> Shortfall:
         return Shortfall(True, "people_below_standard", f"people's need unmet against {words}",
                          "Unmet need against the standard", f"the standard: {words}", "below standard", "")
     held = " before the changes" if settings.get("benchmark_held") else ""
-    where = (f"the {coverage} average" if coverage else "the average across all areas in the data") + held
-    label = (f"people below the {coverage} average access" if coverage
-             else "people below the average access across all areas in the data") + held
+    where = (f"the {coverage} average" if coverage else "the average") + held
+    label = (f"people below the {coverage} average access" if coverage else "people below the average access") + held
     caveat = ("This is a shortfall against the average, not against a standard of need: if every area were "
               "short of advice, none would show a shortfall here, and doubling every provider's capacity "
               "would leave it unchanged.")

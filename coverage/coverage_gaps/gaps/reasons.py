@@ -38,11 +38,11 @@ def _category_words(gap: np.ndarray, share: np.ndarray, *, km: str, who: str, me
     average = "the standard" if measure.standard else "the average"
     words = {
         "desert": f"advice desert: no qualifying adviser within {km} km",
-        "drought": f"advice drought: advisers in reach, but access below {fmt_share(drought_share)} of {average}",
-        "below average": "below the average access",
-        "below standard": "below the standard",
+        "drought": f"advice drought: access below {fmt_share(drought_share)} of {average}",
+        "below average": "",  # the shortfall before it says so
+        "below standard": "",
         "at or above": f"at or above {average}",
-        "no recorded need": f"no recorded need: no {who} recorded here at this date",
+        "no recorded need": "no recorded need at this date",
         "no data": f"no data: no figure for {who} at this date, so the area is not ranked",
         "outside coverage": ("outside coverage: the supply data covers " + (coverage or "other areas")
                              + ", so the area is not ranked"),
@@ -95,7 +95,7 @@ def reasons(areas: pd.DataFrame, *, benchmark: float, demand_column: str, catchm
                     "nearest qualifying adviser " + _numbers(nearest, np.where(nearest >= 10, 0, 1)) + " km",
                     "no qualifying adviser anywhere in the data")
     local_text = _numbers(local, 0) + np.where(local == 1, " qualifying provider", " qualifying providers") \
-        + " inside the area"
+        + " inside"
     beyond = np.where(has_need & (share > 0) & ~np.isin(gap, ["desert", "part desert"]),
                       np.array([fmt_share(v) if np.isfinite(v) else "" for v in share], dtype=object)
                       + f" of the need more than {km} km from a qualifying adviser", blank)
