@@ -34,6 +34,9 @@ def _profile_args(p: argparse.ArgumentParser, *, sets: bool = True) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coverage-gaps", description=__doc__.split("\n\n")[0])
+    from ._version import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("check", help="load and validate every input; print rows read, used and rejected")
@@ -66,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="minimise unmet demand (default) or maximise demand within the catchment")
     p.add_argument("--out", help="output folder for plan.csv and the before/after summary")
     p.add_argument("--json", action="store_true", help="print unmet demand before and after as JSON")
+    p.add_argument("--no-exact", action="store_true",
+                   help="skip the exact covering optimum (greedy / exact is then not reported)")
 
     p = sub.add_parser("demo", help="regenerate the embedded synthetic demo data")
     p.add_argument("--regenerate", action="store_true", help="rewrite data/demo/ from the generator")

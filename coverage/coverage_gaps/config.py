@@ -90,6 +90,7 @@ _SCHEMA: dict[str, dict[str, object]] = {
         "sheet": _STR,
         "columns": _TABLE,
         "categories": _LIST,
+        "role": _STR,  # laa_directory only: "supply" (default) or "candidates" (trainable, for plan)
     },
     "analysis": {
         "demand": _STR,
@@ -122,6 +123,7 @@ _REQUIRED = {
 _CHOICES = {
     ("inputs.demand", "format"): ("asy_d11", "nomis", "table"),
     ("inputs.providers", "format"): ("partners", "laa_directory"),
+    ("inputs.providers", "role"): ("supply", "candidates"),
     ("analysis", "decay"): ("step", "gaussian", "table"),
     ("analysis", "rule"): ("asylum", "immigration", "any"),
     ("profile", "location_precision"): ("exact", "district", "area"),

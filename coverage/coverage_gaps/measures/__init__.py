@@ -11,8 +11,8 @@ from .apportion import POINT_CODE, demand_points, split_exact
 from .area import NEAREST_LEVEL_KM, area_measures
 from .benchmark import benchmark_access, flags, unmet_demand
 from .decay import DECAYS, Decay, gaussian, make_decay, step, step_table
-from .distance import coords, nearest_km, pairs_within
-from .fca import fca_access, fca_ratio
+from .distance import coords, nearest_km, pair_blocks, pairs_within
+from .fca import fca_access, fca_access_xy, fca_ratio, fca_ratio_xy
 from .local import local_measures, provider_areas
 from .supply import RULES, is_qualifying, is_signposting
 
@@ -27,7 +27,9 @@ __all__ = [
     "coords",
     "demand_points",
     "fca_access",
+    "fca_access_xy",
     "fca_ratio",
+    "fca_ratio_xy",
     "flags",
     "gaussian",
     "is_qualifying",
@@ -35,6 +37,7 @@ __all__ = [
     "local_measures",
     "make_decay",
     "nearest_km",
+    "pair_blocks",
     "pairs_within",
     "provider_areas",
     "split_exact",

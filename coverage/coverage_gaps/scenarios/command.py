@@ -81,7 +81,7 @@ def plan_command(args) -> int:
     before = run_profile(profile, inputs=inputs)
     plan = best_to_train(inputs, profile.analysis, args.train, candidates=candidates, regions=profile.regions,
                          objective=getattr(args, "objective", "unmet_demand"),
-                         before=before)
+                         exact=not getattr(args, "no_exact", False), before=before)
     files: list[Path] = []
     if args.out:
         out = Path(args.out)
