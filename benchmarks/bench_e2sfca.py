@@ -106,7 +106,7 @@ def _timed(fn):
     return value, time.perf_counter() - w0, time.process_time() - c0
 
 
-def worker(side: str, inputs: Path, out: Path) -> dict:
+def worker(side: str, inputs: Path, out: Path, repeats: int = REPEATS) -> dict:
     from coverage_gaps.measures import fca_access, fca_access_xy, make_decay, pairs_within
 
     z = np.load(inputs)
@@ -117,13 +117,13 @@ def worker(side: str, inputs: Path, out: Path) -> dict:
     result = {"side": side, "baseline_mb": before}
     if side == "ours":
         runs = []
-        for _ in range(REPEATS):
+        for _ in range(repeats):
             (access, pairs), wall, cpu = _timed(lambda: fca_access_xy(demand, capacity, dxy, sxy, decay=decay,
                                                                       with_pairs=True))
             runs.append((wall, cpu))
             if len(runs) == 1:
                 result["peak_mb"] = peak_mb()
-        result.update(seconds=runs[0][0], cpu_seconds=runs[0][1], pairs=pairs,
+        result.update(seconds=runs[0][0], cpu_seconds=runs[0][1], pairs=pairs, repeats=repeats,
                       median_seconds=float(np.median([r[0] for r in runs])),
                       median_cpu_seconds=float(np.median([r[1] for r in runs])))
         if "numba" in sys.modules:
@@ -174,10 +174,11 @@ def _access(dxy, sxy, demand, capacity, catchment):
     return values, {"seconds": wall, "cpu_seconds": cpu, "pairs": int(len(cost))}
 
 
-def run_worker(side: str, inputs: Path, out: Path) -> dict:
+def run_worker(side: str, inputs: Path, out: Path, repeats: int = REPEATS) -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT / "coverage") + os.pathsep + env.get("PYTHONPATH", "")
-    cmd = [sys.executable, __file__, "--worker", side, "--inputs", str(inputs), "--out", str(out)]
+    cmd = [sys.executable, __file__, "--worker", side, "--inputs", str(inputs), "--out", str(out),
+           "--repeats", str(repeats)]
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
         return {"side": side, "failed": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else
@@ -191,8 +192,10 @@ def _line(r: dict) -> str:
     text = (f"  {r['side']:<6}: {r['seconds']:7.3f} s wall, {r['cpu_seconds']:7.3f} s CPU, "
             f"peak {r['peak_mb']:6.0f} MB (before {r['baseline_mb']:.0f} MB)")
     if r["side"] == "ours":
-        text += (f"; cold run; median of {REPEATS} {r['median_seconds']:.3f} s wall, "
-                 f"{r['median_cpu_seconds']:.3f} s CPU; "
+        if r["repeats"] > 1:
+            text += (f"; cold run; median of {r['repeats']} {r['median_seconds']:.3f} s wall, "
+                     f"{r['median_cpu_seconds']:.3f} s CPU")
+        text += ("; "
                  + (f"numba kernel, {r['threads']} threads" if "threads" in r else "numpy blocks (tree search on threads)"))
     return text
 
@@ -213,7 +216,8 @@ def scenario(name: str, args, tmp: Path) -> dict:
             np.savez(sub, **{k: (v[:keep] if k in ("demand_xy", "demand") else v) for k, v in z.items()})
             results[side] = run_worker(side, sub, tmp / f"{name}-{side}.npy")
         else:
-            results[side] = run_worker(side, inputs, tmp / f"{name}-{side}.npy")
+            results[side] = run_worker(side, inputs, tmp / f"{name}-{side}.npy",
+                                       repeats=REPEATS if sides != ("ours",) else 1)
         print(_line(results[side]))
     ours = results["ours"]
     print(f"  pairs within reach: {ours['pairs']:,} ({ours['pairs'] / len(z['demand']):.0f} per demand point)")
@@ -248,9 +252,10 @@ def main(argv=None) -> int:
     parser.add_argument("--worker", choices=["ours", "pairs", "access"], help=argparse.SUPPRESS)
     parser.add_argument("--inputs", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--repeats", type=int, default=REPEATS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        print(json.dumps(worker(args.worker, Path(args.inputs), Path(args.out))))
+        print(json.dumps(worker(args.worker, Path(args.inputs), Path(args.out), args.repeats)))
         return 0
 
     print(f"E2SFCA benchmark, seed {args.seed}; python {sys.version.split()[0]}, numpy {np.__version__}, "

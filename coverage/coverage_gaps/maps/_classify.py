@@ -2,9 +2,10 @@
 
 Breaks are Fisher-Jenks natural breaks (exact and deterministic: the
 dynamic programme of :class:`mapclassify.FisherJenks`, in numpy, giving the
-same breaks without importing mapclassify, scikit-learn or matplotlib) fitted to at most :data:`SAMPLE` evenly spaced quantiles of the
-values, so the time does not grow with the number of areas and the same values
-always give the same breaks.  When a measure has no more distinct values than
+same breaks without importing mapclassify, scikit-learn or matplotlib) fitted
+to at most :data:`SAMPLE` evenly spaced quantiles of the values, so the time
+does not grow with the number of areas and the same values always give the
+same breaks.  When a measure has no more distinct values than
 classes, every distinct value is its own class.
 
 Colours are ColorBrewer ``YlOrRd`` (colour-blind safe, print friendly) taken
