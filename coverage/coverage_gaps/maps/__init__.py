@@ -159,7 +159,7 @@ def _area_data(areas, geoms, spec, classes, *, who: str, candidates, top_n: int)
             ["km", "Nearest qualifying adviser", 1], ["a", f"Access: capacity per 1,000 {who_e}", 2],
             ["cs", "Share of need within reach", "%"], ["u", "Unmet need (estimate)", 0], ["st", "Status", 0]]
     key = _AREA_COLUMNS[spec.column][0]
-    return {"geom": [geo.encode_polygons(g) for g in geoms], "cols": cols, "cand": cand, "rows": rows,
+    return {"geom": geo.encode_many(geoms), "cols": cols, "cand": cand, "rows": rows,
             "colours": list(classes.colours),
             "measure": {"key": key, "column": spec.column, "label": esc(spec.label),
                         "unit": esc(spec.short), "digits": spec.digits},
@@ -222,7 +222,7 @@ def _target_layer(areas, geoms, *, top_n: int) -> DataLayer | None:
         return None
     chosen.sort(key=lambda i: (rank.iloc[i], str(areas[AREA_CODE].iloc[i])))
     pts = geo.latlng(areas.geometry.iloc[chosen].representative_point())
-    data = {"geom": [geo.encode_polygons(geoms[i]) for i in chosen], "pts": pts.tolist(),
+    data = {"geom": geo.encode_many(geoms[list(chosen)]), "pts": pts.tolist(),
             "labels": [esc(int(rank.iloc[i])) for i in chosen]}
     return DataLayer("targets", data, name=f"Top {len(chosen)} target areas", show=True)
 
