@@ -11,7 +11,7 @@ from coverage_gaps.gaps import _is_trainable
 from coverage_gaps.io import load_laa_offices
 from coverage_gaps.measures import is_qualifying
 
-from conftest import TEST_DATA
+from conftest import ROOT, TEST_DATA
 
 SAMPLE = TEST_DATA / "providers_laa_directory_sample.csv"
 
@@ -47,7 +47,6 @@ def test_an_unknown_role_is_refused():
 
 @pytest.mark.realdata
 def test_the_england_wales_profile_loads_a_candidate_set_apart_from_the_supply(real_data):
-    from coverage_gaps.cli import ROOT
     from coverage_gaps.config import load_profile
     from coverage_gaps.pipeline import load_inputs
 
