@@ -138,3 +138,10 @@ def test_edges_and_bad_inputs():
         fca_access_xy([1.0], [1.0], [[0, 0]], [[0, 0]], decay=step(5), engine="gpu")
     with pytest.raises(InvalidValueError, match=r"demand must be a number of 0 or more \(got -2.0"):
         fca_access_xy([-2.0], [1.0], [[0, 0]], [[0, 0]], decay=step(5))
+
+
+def test_the_kernels_exp_is_as_exact_as_the_c_library_on_its_range():
+    from coverage_gaps.measures import _jit
+
+    for v in np.linspace(-0.5, 0.0, 2001):
+        assert _jit._exp_half(v) == pytest.approx(math.exp(v), rel=5e-16, abs=0)
