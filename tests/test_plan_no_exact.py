@@ -26,3 +26,13 @@ def test_version_prints_the_package_version():
 
     done = subprocess.run([sys.executable, "-m", "coverage_gaps.cli", "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.strip() == f"coverage-gaps {__version__}"
+
+
+def test_a_plan_whose_candidates_reach_nobody_picks_nobody(tmp_path, capsys):
+    # a 10 m catchment: the two Cford partners (1 km from its demand point) reach nobody: no pairs at all
+    shortlist = tmp_path / "shortlist.csv"
+    shortlist.write_text("provider_id\nc1\nc2\n", encoding="utf-8")
+    assert main(["plan", str(TWO_DESERTS), "--train", "1", "--json", "--candidates", str(shortlist),
+                 "--set", "catchment_km=0.01"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["picks"] == [] and data["unmet_demand_after"] == data["unmet_demand_before"]
