@@ -14,8 +14,6 @@ from __future__ import annotations
 import json
 import warnings
 
-import pandas as pd
-
 from ..staging import Staged, check_folder
 from ._common import add_profile_args, print_written
 
@@ -44,6 +42,8 @@ def plan_options(args) -> dict:
 
 
 def _print_plan(plan) -> None:
+    import pandas as pd  # here, not at the top: `coverage-gaps --help` stays quick
+
     label = " (synthetic demo data)" if plan.scenario.before.synthetic else ""
     print(f"{plan.scenario.before.title}{label}")
     print(f"Training plan: {len(plan.picks)} of {plan.k} asked, from {len(plan.candidates)} candidates "
