@@ -83,7 +83,8 @@ def _same_as_per_cell(paths) -> int:
 
 
 def test_csv_cells_read_exactly_as_the_per_cell_conversion_did():
-    corpus = sorted(TEST_DATA.rglob("*.csv")) + sorted((ROOT / "coverage" / "coverage_gaps" / "demo" / "data").glob("*.csv"))
+    demo = ROOT / "coverage" / "coverage_gaps" / "demo" / "data"
+    corpus = sorted(TEST_DATA.rglob("*.csv")) + sorted(demo.glob("*.csv"))
     assert _same_as_per_cell(corpus) >= 20
 
 
