@@ -36,7 +36,7 @@ __all__ = sorted(_NAMES) + ["__version__"]
 
 _SUBMODULES = {
     "io", "geocode", "measures", "gaps", "maps", "report", "export", "scenarios", "demo", "schema", "errors",
-    "widgets", "check", "pipeline", "config", "sources", "result",
+    "widgets", "check", "pipeline", "config", "sources", "notebook", "columns", "result",
 }
 
 
