@@ -1,11 +1,9 @@
 """Optional dependencies: import one, or say which pip "extra" installs it.
 
 A plain ``pip install coverage-gaps`` runs ``check``, ``run``, ``targets``,
-``report`` and ``demo``.  Two features need more, declared as extras in
-``pyproject.toml``:
+``report``, ``plan`` (its exact check uses scipy's HiGHS) and ``demo``.  One
+feature needs more, declared as an extra in ``pyproject.toml``:
 
-* ``exact``: PySAL ``spopt`` and ``pulp`` (the CBC solver), for the exact
-  optimum that ``plan`` compares the greedy choice with;
 * ``notebooks``: JupyterLab and ``ipywidgets``, for the interactive explorer.
 
 :func:`require` imports a module or raises :class:`MissingExtraError` naming
@@ -23,21 +21,19 @@ __all__ = ["EXTRAS", "require"]
 
 #: top-level module -> (PyPI distribution, extra that installs it)
 EXTRAS: dict[str, tuple[str, str]] = {
-    "pulp": ("pulp", "exact"),
-    "spopt": ("spopt", "exact"),
     "ipywidgets": ("ipywidgets", "notebooks"),
 }
 
 
 def require(module: str, *, purpose: str) -> ModuleType:
-    """Import ``module`` (e.g. ``"spopt.locate"``) or explain which extra to install.
+    """Import ``module`` (e.g. ``"ipywidgets"``) or explain which extra to install.
 
     Parameters
     ----------
     module
         Dotted module name; its first part must be a key of :data:`EXTRAS`.
     purpose
-        What needs it, for the message (e.g. ``"the exact check of plan"``).
+        What needs it, for the message (e.g. ``"the interactive explorer"``).
 
     Raises
     ------

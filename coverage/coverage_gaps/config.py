@@ -72,6 +72,8 @@ _SCHEMA: dict[str, dict[str, Setting]] = {
         "categories": Setting(_LIST, check=_texts),
         "decimal": Setting(_STR, choices=(".", ",")),  # the file's decimal mark: "1,5" is 1.5 only with ","
         "max_capacity": Setting(_NUM, low=0, low_open=True),  # capacities above it per office are rejects
+        # laa_directory only: "supply" (contract holders, the default) or "candidates" (trainable, for plan)
+        "role": Setting(_STR, choices=("supply", "candidates")),
     },
     "analysis": {
         "demand": Setting(_STR, "asylum_support"),  # demand column that drives access and ranking

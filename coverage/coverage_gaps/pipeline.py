@@ -167,7 +167,8 @@ def load_inputs(profile: Profile) -> Inputs:
         name = p.get("name") or Path(p["path"]).stem
         if p["format"] == "laa_directory":
             loaded = io.load_laa_offices(p["path"], geocoder=geocoder, areas=areas.table,
-                                         **({"categories": tuple(p["categories"])} if "categories" in p else {}))
+                                         **({"categories": tuple(p["categories"])} if "categories" in p else {}),
+                                         **({"role": p["role"]} if "role" in p else {}))
         else:
             loaded = io.load_partners(p["path"], geocoder=geocoder, areas=areas.table,
                                       **{k: v for k, v in p.items() if k in ("sheet", "columns", "decimal", "max_capacity")})

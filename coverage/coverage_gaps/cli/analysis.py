@@ -9,9 +9,22 @@ import warnings
 from pathlib import Path
 
 from ..errors import InvalidValueError, describe
-from ..publish import terminal_frame, terminal_text
 from ..staging import Staged, check_file, check_folder
 from ._common import DEMO_PROFILE, add_profile_args, load_result, print_table, print_written
+
+
+def terminal_text(text: str) -> str:
+    """:func:`coverage_gaps.publish.terminal_text`, imported when first printing (``--help`` stays quick)."""
+    from ..publish import terminal_text as policy
+
+    return policy(text)
+
+
+def terminal_frame(table):
+    """:func:`coverage_gaps.publish.terminal_frame`, imported when first printing."""
+    from ..publish import terminal_frame as policy
+
+    return policy(table)
 
 __all__ = ["add_commands"]
 

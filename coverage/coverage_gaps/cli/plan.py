@@ -15,8 +15,6 @@ import builtins
 import json
 import warnings
 
-import pandas as pd
-
 from ..staging import Staged, check_folder
 from ._common import add_profile_args, print_written
 
@@ -34,15 +32,18 @@ def add_commands(sub) -> None:
                    help="minimise unmet demand (default) or maximise demand within the catchment")
     p.add_argument("--out", metavar="DIR", help="output folder for plan.csv and before_after.csv")
     p.add_argument("--json", action="store_true", help="print unmet demand before and after, and the picks, as JSON")
+    p.add_argument("--no-exact", action="store_true",
+                   help="skip the exact covering optimum (greedy / exact is then not reported)")
     p.set_defaults(handler=_plan)
 
 
 def plan_options(args) -> dict:
     """Keyword arguments of :func:`~coverage_gaps.scenarios.best_to_train` from the parsed options."""
-    return {"objective": args.objective}
+    return {"objective": args.objective, "exact": not args.no_exact}
 
 
 def _print_plan(plan) -> None:
+    import pandas as pd  # here, not at the top: `coverage-gaps --help` stays quick
     from ..publish import terminal_text
 
     def print(*parts) -> None:  # every line through the publishing policy: no escape sequence reaches the terminal

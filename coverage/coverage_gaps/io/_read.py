@@ -16,6 +16,7 @@ import io as _io
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import EmptyInputError, InputFileNotFoundError, InvalidValueError, describe
@@ -135,7 +136,9 @@ def read_table(
     header += [f"Unnamed: {i}" for i in range(len(header), width)]
     body = [list(r) + [None] * (width - len(r)) for r in body]
     df = pd.DataFrame(body, columns=header, dtype=object)
-    if dtype is str:
+    if dtype is str and encoding is not None:  # CSV: every cell is text already
+        df = _csv_text(df)
+    elif dtype is str:
         df = df.apply(lambda col: col.map(_as_text)).astype("string")
     elif dtype is not None:
         df = df.astype(dtype)
@@ -324,6 +327,28 @@ def _column_names(row) -> list[str]:
             seen[name] = 0
         names.append(name)
     return names
+
+
+def _csv_text(df: pd.DataFrame) -> pd.DataFrame:
+    """:func:`_as_text` for a table of CSV text cells (or ``None``), vectorised column by column.
+
+    A CSV cell is a ``str``, so :func:`_as_text` only strips it (Python's
+    whitespace, which numpy's string functions share) and turns a blank into a
+    missing value; the same here with numpy's string kernels instead of a
+    Python call per cell.
+    """
+    text = np.dtypes.StringDType()
+    out = {}
+    for i in range(df.shape[1]):
+        cells = df.iloc[:, i].to_numpy(dtype=object, copy=True)
+        cells[pd.isna(cells)] = ""  # the padding of short rows
+        stripped = np.strings.strip(np.asarray(cells, dtype=text))
+        values = stripped.astype(object)
+        values[np.strings.str_len(stripped) == 0] = None
+        out[i] = pd.array(values, dtype="string")
+    table = pd.DataFrame(out, index=df.index)
+    table.columns = df.columns
+    return table
 
 
 def _as_text(v) -> str | None:

@@ -28,8 +28,12 @@ LAA_CATEGORY_MAP = {"IMMAS": (CATEGORY_IMMIGRATION, CATEGORY_ASYLUM)}
 
 
 
+#: How a directory's offices enter the analysis (``role`` of :func:`load_laa_offices`).
+ROLES = ("supply", "candidates")
+
+
 def load_laa_offices(path: str | Path, *, categories: tuple[str, ...] = ("IMMAS",), geocoder=None,
-                     areas: gpd.GeoDataFrame | None = None) -> Loaded:
+                     areas: gpd.GeoDataFrame | None = None, role: str = "supply") -> Loaded:
     """Load the Legal Aid Agency provider-office directory.
 
     Parameters
@@ -46,6 +50,14 @@ def load_laa_offices(path: str | Path, *, categories: tuple[str, ...] = ("IMMAS"
         ``locate(postcodes)``; without one such offices are rejected.
     areas
         Area polygons; an office outside every area is rejected.
+    role
+        ``"supply"`` (default): the offices are contract holders as below.
+        ``"candidates"``: organisations that could *add* immigration work,
+        for ``plan``: offices holding a code of ``categories`` but no
+        immigration code (``IMMAS`` holders are supply already and are counted
+        as filtered) enter with ``laa_contract`` False, ``regulated`` False,
+        ``oisc_level`` 0, no categories and ``status`` ``"prospective"``: never
+        qualifying supply, always trainable.
 
     Returns
     -------
@@ -71,7 +83,12 @@ def load_laa_offices(path: str | Path, *, categories: tuple[str, ...] = ("IMMAS"
     found = {k: match_column(df.columns, v) for k, v in spec.items()}
     _missing(found, spec, file=source, fix="use the LAA directory export with these headers")
     codes = df[found["categories"]].fillna("").str.upper().str.split(r"\s*[;,]\s*", regex=True)
-    held = np.array([bool(wanted & set(c)) for c in codes])
+    if role not in ROLES:
+        raise InvalidValueError(describe("unknown role for the LAA directory", column="role", value=role,
+                                         expected=" or ".join(repr(r) for r in ROLES),
+                                         fix="use 'supply' (contract holders) or 'candidates' (could add immigration work)"))
+    candidates = role == "candidates"
+    held = np.array([bool(wanted & set(c)) and not (candidates and set(LAA_CATEGORY_MAP) & set(c)) for c in codes])
     df, rows, codes = df[held].reset_index(drop=True), [r for r, h in zip(rows, held) if h], codes[held]
     log = RejectLog(source)
     office = df[found["office_id"]].fillna("").str.strip()
@@ -91,6 +108,8 @@ def load_laa_offices(path: str | Path, *, categories: tuple[str, ...] = ("IMMAS"
         STATUS: "",
         IAAS_GRADE: "",
     })
+    if candidates:  # not immigration supply until trained: see ``role``
+        table[[LAA_CONTRACT, REGULATED, CATEGORIES, STATUS]] = [False, False, "", "prospective"]
     located = _locate_rows(df, {k: found[k] for k in ("latitude", "longitude", POSTCODE)}, rows, log,
                           geocoder=geocoder)
     bad = located.bad.copy()

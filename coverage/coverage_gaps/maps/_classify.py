@@ -1,9 +1,11 @@
 """Measures a map can show, their classed breaks and colour-blind-safe colours.
 
-Breaks come from :class:`mapclassify.FisherJenks` (natural breaks, exact and
-deterministic) fitted to at most :data:`SAMPLE` evenly spaced quantiles of the
-values, so the time does not grow with the number of areas and the same values
-always give the same breaks.  When a measure has no more distinct values than
+Breaks are Fisher-Jenks natural breaks (exact and deterministic: the
+dynamic programme of :class:`mapclassify.FisherJenks`, in numpy, giving the
+same breaks without importing mapclassify, scikit-learn or matplotlib) fitted
+to at most :data:`SAMPLE` evenly spaced quantiles of the values, so the time
+does not grow with the number of areas and the same values always give the
+same breaks.  When a measure has no more distinct values than
 classes, every distinct value is its own class.
 
 Colours are ColorBrewer ``YlOrRd`` (colour-blind safe, print friendly) taken
@@ -14,7 +16,6 @@ with a hatch, and say "No data" in the legend.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +24,7 @@ from branca.utilities import color_brewer
 from ..errors import InvalidValueError, describe
 from .._text import fmt_number as fmt  # "1,281", "4.25", "n/a"
 
-__all__ = ["MEASURES", "MAP_MEASURES", "Measure", "Classes", "classify", "measure_spec", "fmt"]
+__all__ = ["MEASURES", "MAP_MEASURES", "Measure", "Classes", "classify", "measure_spec", "fmt", "fisher_jenks"]
 
 #: Distinct values sampled for natural breaks.
 SAMPLE = 200
@@ -92,16 +93,57 @@ def _palette(n: int, *, reverse: bool) -> list[str]:
     return colours[::-1] if reverse else colours
 
 
+def fisher_jenks(values, k: int) -> np.ndarray:
+    """Fisher-Jenks natural breaks: the upper bound of each of ``k`` classes.
+
+    The dynamic programme of mapclassify's ``_fisher_jenks_means`` (Jenks'
+    algorithm, float32 sums of squares, ties to the lowest split), vectorised
+    over the candidate splits, so the breaks are the same as
+    ``mapclassify.FisherJenks(values, k).bins``.  O(k n^2): meant for a few
+    hundred values (see :data:`SAMPLE`).
+    """
+    x = np.sort(np.asarray(values, dtype=float).reshape(-1))
+    n = len(x)
+    if n == 0:
+        return np.array([])
+    x32 = x.astype(np.float32)
+    lower = np.zeros((n + 1, k + 1), dtype=np.int32)
+    cost = np.zeros((n + 1, k + 1), dtype=np.float32)
+    lower[1, 1:] = 1
+    cost[2:, 1:] = np.inf
+    for last in range(2, n + 1):
+        tail = x32[:last][::-1]  # values[last-1], values[last-2], ... as the loop over m adds them
+        s1 = np.cumsum(tail, dtype=np.float32)
+        s2 = np.cumsum(tail * tail, dtype=np.float32)
+        w = np.arange(1, last + 1, dtype=np.float32)
+        v = s2 - (s1 * s1) / w  # within-class sum of squares of values[last-m .. last-1]
+        start = last - np.arange(1, last + 1) + 1  # i3: first value (1-based) of the last class
+        split = start[:-1] - 1  # i4 != 0
+        for j in range(2, k + 1):
+            total = v[:-1] + cost[split, j - 1]
+            best = total.min()
+            at = np.flatnonzero(total == best)[-1]  # ">=" in the loop: the last tie wins
+            lower[last, j] = start[at]
+            cost[last, j] = best
+        lower[last, 1] = 1
+        cost[last, 1] = v[-1]
+    bins = np.zeros(k + 1, dtype=float)
+    bins[k] = x[-1]
+    bins[0] = x[0]
+    row = n
+    for c in range(k, 1, -1):
+        pivot = int(lower[row, c])
+        bins[c - 1] = x[pivot - 2]
+        row = pivot - 1
+    return bins[1:]
+
+
 def _breaks(finite: np.ndarray, k: int) -> np.ndarray:
     uniq = np.unique(finite)
     if len(uniq) <= k:
         return uniq
     sample = np.quantile(finite, np.linspace(0.0, 1.0, min(SAMPLE, len(finite))), method="inverted_cdf")
-    import mapclassify
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "Numba not installed": the sample is small
-        bins = np.asarray(mapclassify.FisherJenks(sample, k=k).bins, dtype=float)
+    bins = fisher_jenks(sample, k)
     bins[-1] = uniq[-1]
     return np.unique(bins)
 

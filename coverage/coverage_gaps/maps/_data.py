@@ -67,7 +67,7 @@ def _area_data(areas, geoms, spec, classes, gaps: pd.Series, *, who: str, candid
             ["km", "Nearest qualifying adviser", 1], ["a", f"Access: capacity per 1,000 {who_e}", 2],
             ["cs", "Share of need within reach", "%"], ["u", "Unmet need (estimate)", 0], ["g", "Gap", 0]]
     key = _AREA_COLUMNS[spec.column][0]
-    return {"geom": [geo.encode_polygons(g) for g in geoms], "cols": cols, "cand": cand, "rows": rows,
+    return {"geom": geo.encode_many(geoms), "cols": cols, "cand": cand, "rows": rows,
             "colours": list(classes.colours), "canvas": n > CANVAS_OVER,
             "gaps": {"names": [esc(_GAP_SHORT.get(g, g)) for g in order],
                      "colours": [GAP_COLOURS.get(g, "#999999") for g in order]},
@@ -171,7 +171,7 @@ def _target_layer(areas, geoms, *, top_n: int) -> DataLayer | None:
         return None
     chosen.sort(key=lambda i: (rank.iloc[i], str(areas[AREA_CODE].iloc[i])))
     pts = geo.latlng(areas.geometry.iloc[chosen].representative_point())
-    data = {"geom": [geo.encode_polygons(geoms[i]) for i in chosen], "pts": pts.tolist(),
+    data = {"geom": geo.encode_many(geoms[list(chosen)]), "pts": pts.tolist(),
             "labels": [esc(int(rank.iloc[i])) for i in chosen],
             "names": [esc(areas.get("area_name", areas[AREA_CODE]).iloc[i]) for i in chosen]}
     return DataLayer("targets", data, name=f"Top {len(chosen)} target areas", show=True)

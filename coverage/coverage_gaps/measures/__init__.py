@@ -12,8 +12,8 @@ from .area import NEAREST_LEVEL_KM, area_measures
 from .benchmark import benchmark_access, flags, unmet_demand
 from .capacity import CAPACITY_UNITS, capacity_units, organisation_key
 from .decay import DECAYS, Decay, gaussian, make_decay, step, step_table
-from .distance import coords, nearest_km, pairs_within
-from .fca import fca_access, fca_ratio
+from .distance import coords, nearest_km, pair_blocks, pairs_within
+from .fca import fca_access, fca_access_xy, fca_ratio, fca_ratio_xy
 from .local import local_measures, provider_areas
 from .supply import RULES, is_qualifying, is_signposting
 
@@ -31,7 +31,9 @@ __all__ = [
     "coords",
     "demand_points",
     "fca_access",
+    "fca_access_xy",
     "fca_ratio",
+    "fca_ratio_xy",
     "flags",
     "gaussian",
     "is_qualifying",
@@ -39,6 +41,7 @@ __all__ = [
     "local_measures",
     "make_decay",
     "nearest_km",
+    "pair_blocks",
     "pairs_within",
     "provider_areas",
     "split_exact",

@@ -16,8 +16,8 @@ from ..errors import DuplicateCodeError, describe
 from ..schema import ACCESS, AREA_CODE, COVERAGE_SHARE, NEAREST_KM
 from .apportion import _amounts, _to_bng
 from .decay import check_catchment, make_decay
-from .distance import coords, nearest_km, pairs_within
-from .fca import fca_access
+from .distance import coords, nearest_km
+from .fca import fca_access_xy
 from .local import _local_table, capacities
 from .supply import is_lawyer, is_qualifying, levels
 
@@ -155,8 +155,7 @@ def area_measures(
         able = (level >= k) | lawyer
         out[column] = _area_mean(nearest_km(demand_xy, provider_xy[able]), demand, slot, n)
 
-    i, j, dist = pairs_within(demand_xy, supply_xy, max_km=weight_fn.reach_km)
-    point_access = fca_access(demand, capacity[qualifying], i, j, dist, decay=weight_fn) * 1_000.0
+    point_access = fca_access_xy(demand, capacity[qualifying], demand_xy, supply_xy, decay=weight_fn) * 1_000.0
     out[ACCESS] = _area_mean(point_access, demand, slot, n)
     out[COVERAGE_SHARE] = _area_mean((near <= catchment).astype(float), demand, slot, n)
     return out

@@ -59,11 +59,15 @@ class Decay:
         ``"step"``, ``"gaussian"`` or ``"table"``.
     reach_km
         Weights are 0 beyond this distance (the neighbour-search radius).
+    rows
+        The ``(upper_km, weight)`` rows of a ``"table"`` decay (empty otherwise),
+        so a compiled kernel can apply the same weights.
     """
 
     name: str
     reach_km: float
     _fn: Callable[[np.ndarray], np.ndarray] = field(repr=False, compare=False)
+    rows: tuple[tuple[float, float], ...] = field(default=(), repr=False, compare=False)
 
     def __call__(self, dist_km):
         d = np.asarray(dist_km, dtype=float)
@@ -155,7 +159,7 @@ def step_table(rows: Iterable[tuple[float, float]]) -> Decay:
     def fn(d: np.ndarray) -> np.ndarray:
         return weights0[np.searchsorted(upper, d, side="left")]
 
-    return Decay("table", float(upper[-1]), fn)
+    return Decay("table", float(upper[-1]), fn, rows=tuple(table))
 
 
 def make_decay(name: str | Decay, *, catchment_km: float, table=None) -> Decay:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import os
+from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
@@ -19,7 +21,7 @@ from scipy.spatial import cKDTree
 from ..errors import InvalidValueError, MissingCRSError, describe
 from ..schema import CRS_BNG
 
-__all__ = ["coords", "pairs_within", "nearest_km"]
+__all__ = ["coords", "pairs_within", "pair_blocks", "nearest_km"]
 
 #: Demand points searched per block (bounds the temporary memory of the search).
 _BLOCK = 8_192
@@ -114,22 +116,54 @@ def pairs_within(demand_xy, supply_xy, *, max_km: float) -> tuple[np.ndarray, np
         i = np.repeat(np.arange(n, dtype=np.int64), m)
         j = np.tile(np.arange(m, dtype=np.int64), n)
         return i, j, np.hypot(*(demand[i] - supply[j]).T) / 1000.0
+    out = _Growing(np.int32 if max(n, m) < 2**31 else np.int64)
+    blocks = -(-n // _BLOCK)
+    for k, parts in enumerate(pair_blocks(demand, supply, max_km=radius), start=1):
+        out.add(parts, estimate=out.filled / k * blocks if k < blocks else 0)
+    return out.arrays()
+
+
+def pair_blocks(demand_xy, supply_xy, *, max_km: float) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The pairs of :func:`pairs_within`, one block of demand points at a time, in the same order.
+
+    At most a few blocks are held at once (one per worker thread), so memory
+    is bounded by the pairs of a block, not of the whole problem.  Inputs are
+    checked (n, 2) coordinate arrays and a radius of 0 km or more.
+    """
+    demand = np.asarray(demand_xy, dtype=float)
+    supply = np.asarray(supply_xy, dtype=float)
+    n, m = len(demand), len(supply)
+    if n == 0 or m == 0:
+        return
     index = np.int32 if max(n, m) < 2**31 else np.int64
+    if math.isinf(max_km):
+        per_block = max(1, _BLOCK * 64 // max(m, 1))
+        for start in range(0, n, per_block):
+            stop = min(n, start + per_block)
+            i = np.repeat(np.arange(start, stop, dtype=index), m)
+            j = np.tile(np.arange(m, dtype=index), stop - start)
+            yield i, j, np.hypot(*(demand[i] - supply[j]).T) / 1000.0
+        return
     tree = cKDTree(supply)
-    radius_m = radius * 1000.0
+    radius_m = float(max_km) * 1000.0
 
     def block(start: int):
         found = cKDTree(demand[start:start + _BLOCK]).sparse_distance_matrix(tree, radius_m, output_type="ndarray")
         return (found["i"] + start).astype(index), found["j"].astype(index), found["v"] / 1000.0
 
-    starts = range(0, n, _BLOCK)
-    out = _Growing(index)
-    # The tree search releases the GIL: blocks run on threads, in order, and are
-    # copied into over-allocated buffers (untouched capacity costs no memory).
-    with ThreadPoolExecutor(max_workers=_workers(len(starts))) as pool:
-        for k, parts in enumerate(pool.map(block, starts), start=1):
-            out.add(parts, estimate=out.filled / k * len(starts) if k < len(starts) else 0)
-    return out.arrays()
+    starts = list(range(0, n, _BLOCK))
+    workers = _workers(len(starts))
+    # The tree search releases the GIL: blocks run on threads, handed back in
+    # order, with at most one block per worker waiting (bounded memory).
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending = deque(pool.submit(block, s) for s in starts[:workers])
+        for s in starts[workers:] + [None] * workers:
+            result = pending.popleft().result()
+            if s is not None:
+                pending.append(pool.submit(block, s))
+            yield result
+            if not pending:
+                break
 
 
 class _Growing:

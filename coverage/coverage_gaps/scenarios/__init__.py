@@ -12,7 +12,7 @@ measures as the main analysis:
 * **Whom first?**  :func:`best_to_train` chooses ``k`` candidate partners
   greedily (lazy evaluation, from precomputed E2SFCA increments) to cut unmet
   demand or to cover the most demand, and compares greedy with the exact
-  maximal covering optimum (PySAL spopt).
+  maximal covering optimum (a sparse model solved by HiGHS through scipy).
 * **What changed?**  :func:`compare` lines up any two Results (programme start
   and end, two quarters of demand); :func:`with_providers` and
   :func:`with_demand` swap one snapshot for another, :func:`demand_series`

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from .. import gaps, measures
 from ..errors import InvalidValueError, describe
@@ -32,6 +33,7 @@ from ..schema import (
     PROVIDER_NAME,
     STATUS,
 )
+from .exact import reach_matrix
 from .greedy import CoverageGain, UnmetReduction
 
 __all__ = ["TrainingModel", "build_model", "demand_points_for"]
@@ -67,17 +69,18 @@ class TrainingModel:
     cover
         :class:`~.greedy.CoverageGain` over the study region's demand points.
     candidate_km, existing_km
-        Distances in km from each study demand point (rows) to each candidate
-        and to each qualifying provider (columns), ``inf`` beyond the
-        catchment: the input of the exact covering model.
+        Sparse (``scipy.sparse`` CSR) distances in km from each study demand
+        point (rows) to each candidate and to each qualifying provider
+        (columns): only the pairs within the catchment are stored.  The input
+        of the exact covering model (:func:`~.exact.exact_cover`).
     """
 
     before: Result
     candidates: pd.DataFrame
     unmet: UnmetReduction
     cover: CoverageGain
-    candidate_km: np.ndarray
-    existing_km: np.ndarray
+    candidate_km: sparse.csr_matrix
+    existing_km: sparse.csr_matrix
     catchment_km: float
     notes: list[str] = field(default_factory=list)
 
@@ -159,30 +162,32 @@ def build_model(inputs, settings: dict, *, regions=(), candidates=None, before: 
     point_area = slot.reindex(points[AREA_CODE].astype(str).to_numpy()).fillna(-1).to_numpy(dtype=np.intp)
 
     # E2SFCA increments: point i gains S_j W_ij / sum_k D_k W_kj (per 1,000 people in demand).
+    # Only the pairs within reach of a candidate are held (as many as the candidates reach).
     i, j, dist = measures.pairs_within(xy, cand_xy, max_km=catchment)
     ratio = measures.fca_ratio(demand, np.full(len(pool), trained * 1_000.0), i, j, dist, decay=decay)
     w = np.asarray(decay(dist), dtype=float).reshape(-1)
     inside = point_area[i] >= 0
-    gains = np.zeros((len(pool), n_areas))
-    np.add.at(gains, (j[inside], point_area[i[inside]]), demand[i[inside]] * w[inside] * ratio[j[inside]])
+    cell = j[inside].astype(np.int64) * n_areas + point_area[i[inside]]
+    gains = np.bincount(cell, weights=demand[i[inside]] * w[inside] * ratio[j[inside]],
+                        minlength=len(pool) * n_areas).astype(float).reshape(len(pool), n_areas)  # int when empty
     area_demand = study[DEMAND].to_numpy(dtype=float)
     gains = np.divide(gains, area_demand, out=np.zeros_like(gains), where=area_demand > 0)
     unmet = UnmetReduction(area_demand, study[ACCESS].fillna(0.0).to_numpy(dtype=float), before.benchmark, gains)
 
-    # Coverage: study points within the catchment of a candidate or a qualifying provider.
+    # Coverage: study points within the catchment of a candidate or a qualifying provider (sparse: pairs in reach).
     keep = np.flatnonzero(point_area >= 0)
     position = np.full(len(points), -1, dtype=np.intp)
     position[keep] = np.arange(len(keep))
-    candidate_km = np.full((len(keep), len(pool)), np.inf)
     near = (dist <= catchment) & inside
-    candidate_km[position[i[near]], j[near]] = dist[near]
+    candidate_km = sparse.csr_matrix((dist[near], (position[i[near]], j[near])), shape=(len(keep), len(pool)))
     qual = before.providers[before.providers["qualifying"].astype(bool)]
     qual_xy = measures.coords(qual, what="providers") if len(qual) else np.empty((0, 2))
     qi, qj, qd = measures.pairs_within(xy[keep], qual_xy, max_km=catchment)
-    existing_km = np.full((len(keep), len(qual)), np.inf)
-    existing_km[qi, qj] = qd
-    covered = np.isfinite(existing_km).any(axis=1) if len(qual) else np.zeros(len(keep), dtype=bool)
-    cover = CoverageGain(demand[keep], covered, np.isfinite(candidate_km).T, area=point_area[keep], n_areas=n_areas)
+    existing_km = sparse.csr_matrix((qd, (qi, qj)), shape=(len(keep), len(qual)))
+    covered = np.zeros(len(keep), dtype=bool)
+    covered[qi] = True
+    reach = reach_matrix(candidate_km, len(keep), catchment_km=catchment)
+    cover = CoverageGain(demand[keep], covered, reach.T.toarray(), area=point_area[keep], n_areas=n_areas)
 
     table = pd.DataFrame({
         PROVIDER_ID: pool[PROVIDER_ID].astype(str).to_numpy(),

@@ -173,8 +173,9 @@ def best_to_train(inputs, settings: dict, k: int, *, candidates=None, objective:
         (benchmark held at its level before training); ``"covered"``: maximise
         the demand within ``catchment_km`` of a qualifying provider.
     exact
-        Also solve the covering problem exactly (spopt MCLP with CBC) and
-        report how close greedy comes.
+        Also solve the covering problem exactly (a sparse maximal covering
+        model solved by HiGHS, :func:`~.exact.exact_cover`) and report how
+        close greedy comes; ``coverage-gaps plan --no-exact`` turns it off.
     before
         The baseline Result, when already computed with the same settings.
 
