@@ -7,7 +7,7 @@ import warnings
 import pytest
 
 from coverage_gaps.errors import InvalidValueError
-from coverage_gaps.gaps import _is_trainable
+from coverage_gaps.gaps.candidates import _is_trainable
 from coverage_gaps.io import load_laa_offices
 from coverage_gaps.measures import is_qualifying
 
