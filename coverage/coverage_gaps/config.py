@@ -39,6 +39,7 @@ DEFAULT_ANALYSIS: dict = {
     "top": 10,
     "trained_capacity": 1.0,  # capacity of one organisation once trained (scenarios)
     "subareas": True,  # use the finer layer for demand points when one is given
+    "coverage": "",  # territory the supply data covers ("England and Wales"); "" = from the provider formats
 }
 
 _SCHEMA: dict[str, dict[str, object]] = {
@@ -68,6 +69,7 @@ _SCHEMA: dict[str, dict[str, object]] = {
         "layer": _STR,
     },
     "inputs.postcodes": {"path": _STR},
+    "inputs.code_lookup": {"path": _STR},  # an ONS LADyy-to-LADzz lookup, added to the built-in code changes
     "inputs.postcode_districts": {"path": _STR},
     "inputs.geocoder": {"online": _BOOL, "base_url": _STR, "cache_dir": _STR},
     "inputs.demand": {
@@ -82,6 +84,7 @@ _SCHEMA: dict[str, dict[str, object]] = {
         "code_column": _STR,
         "columns": _LIST,
         "sheet": _STR,
+        "max_people": _NUM,  # rows above this many people are rejected as implausible
     },
     "inputs.providers": {
         "name": _STR,
@@ -90,6 +93,7 @@ _SCHEMA: dict[str, dict[str, object]] = {
         "sheet": _STR,
         "columns": _TABLE,
         "categories": _LIST,
+        "coverage": _STR,  # territory the file covers, e.g. "England" (partner lists)
     },
     "analysis": {
         "demand": _STR,
@@ -107,6 +111,7 @@ _SCHEMA: dict[str, dict[str, object]] = {
         "top": int,
         "trained_capacity": _NUM,
         "subareas": _BOOL,
+        "coverage": _STR,
     },
     "sources": {},  # free-form: [sources.<name>] licence/attribution/url overrides
 }
@@ -115,6 +120,7 @@ _REQUIRED = {
     "inputs.region_lookup": ("path",),
     "inputs.subareas": ("path",),
     "inputs.postcodes": ("path",),
+    "inputs.code_lookup": ("path",),
     "inputs.postcode_districts": ("path",),
     "inputs.demand": ("name", "format", "path"),
     "inputs.providers": ("format", "path"),

@@ -101,7 +101,10 @@ def demand_series(path, *, area_codes=None, dates=None, wide: bool = True, name:
     path
         The Asy_D11 file.
     area_codes
-        Keep these areas (every area in the file when None).
+        The boundaries in use: each quarter is harmonised to them (codes of
+        other vintages summed into successors or split over predecessors, see
+        :mod:`coverage_gaps.vintages`), then only these areas are kept.  Every
+        area in the file, as the file codes it, when None.
     dates
         Quarters to keep (ISO dates or ``"2024 Q3"``); every quarter when None.
     wide
@@ -112,7 +115,7 @@ def demand_series(path, *, area_codes=None, dates=None, wide: bool = True, name:
         Name of the value column (long form).
     options
         Passed on to :func:`coverage_gaps.io.load_asy_d11` (``support_types``,
-        ``accommodation_types``, ``sheet``).
+        ``accommodation_types``, ``sheet``, ``weights`` for splitting).
 
     Notes
     -----
@@ -122,11 +125,12 @@ def demand_series(path, *, area_codes=None, dates=None, wide: bool = True, name:
     from .. import io
 
     quarters = asy_d11_quarters(path) if dates is None else list(dates)
+    codes = None if area_codes is None else {str(c) for c in area_codes}
     frames, seen = [], []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # one warning per quarter would drown the notebook
         for date in quarters:
-            loaded = io.load_asy_d11(path, column=name, date=date, **options)
+            loaded = io.load_asy_d11(path, column=name, date=date, area_codes=codes, **options)
             frames.append(loaded.table[[AREA_CODE, name]].assign(date=loaded.date))
             seen.append(loaded.date)
     long = pd.concat(frames, ignore_index=True)[[AREA_CODE, "date", name]]
