@@ -188,3 +188,16 @@ def test_coverage_territories_in_words():
         True, False, False, True]
     with pytest.raises(errors.InvalidValueError, match="unknown coverage territory"):
         coverage_countries(["Englund"])
+
+
+def test_a_table_of_scores_is_not_moved_between_vintages(tmp_path):
+    from coverage_gaps.io import load_demand_table
+
+    path = tmp_path / "imd_ltla24.csv"
+    path.write_text("ltla24_code,imd_score\nE06000021,33.6\nE06000063,25.0\n")
+    with pytest.warns(UserWarning):
+        loaded = load_demand_table(path, area_codes=AREAS | CUMBRIA_22)
+    assert loaded.table[schema.AREA_CODE].tolist() == ["E06000021"]
+    assert loaded.rejects["reason"].tolist() == [
+        "code E06000063 is a district of another boundary vintage; a table of any figures is not moved between "
+        "vintages (a score or rate cannot be summed or split): give the table on the boundaries' vintage"]

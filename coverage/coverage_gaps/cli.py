@@ -142,6 +142,8 @@ def _run(args) -> int:
     _print_table(top, ["rank", "area_code", "area_name", "demand", "nearest_km", "access", "unmet_demand",
                        "desert", "drought"])
     print(f"\nRejected input rows: {len(result.rejects):,} (see {out / 'rejects.csv'})")
+    for note in result.notes:  # the date used, codes harmonised, people not placed in an area, coverage
+        print(f"note: {note}")
     for path in files.values():
         print(f"wrote {path}")
     print(f"done in {time.perf_counter() - start:.1f} s")

@@ -346,7 +346,7 @@ def analyse(inputs: Inputs, settings: dict, *, regions=(), title: str = "", regi
         decay=s["decay"], decay_table=s.get("decay_table") or None, rule=s["rule"]), on=AREA_CODE)
     areas[IN_COVERAGE], territory = _coverage(inputs, areas, s, regions)
     benchmark, benchmark_label = _benchmark(providers, areas, s, territory)
-    areas["unmet_demand"] = measures.unmet_demand(areas[DEMAND], areas["access"], benchmark)
+    areas["unmet_demand"] = measures.unmet_demand(areas[DEMAND].fillna(0.0), areas["access"], benchmark)
     areas["desert"], areas["drought"] = measures.flags(areas, benchmark=benchmark, catchment_km=catchment_km,
                                                        drought_share=float(s["drought_share"]))
 

@@ -53,8 +53,8 @@ def _date_rows(df, col: str, wanted: str, log: RejectLog, file: str, *, code_col
     if latest and code_col is not None:
         have = sorted(set(dates[~bad].astype(str)))
         if len(have) > 1:
-            codes = df[code_col].astype("string").str.strip()
-            areas = codes[~bad].groupby(dates[~bad]).nunique()
+            two = dates.isin(have[-2:]).fillna(False).to_numpy()
+            areas = df.loc[two, code_col].astype("string").str.strip().groupby(dates[two].to_numpy()).nunique()
             now, before = int(areas.get(chosen, 0)), int(areas.get(have[-2], 0))
             if now < min_share * before:
                 raise InvalidValueError(describe(
@@ -113,7 +113,7 @@ def _unplaced_label(code: str, name, publisher: str) -> str:
 
 def _check_codes(scope, code_col, names, area_codes, log: RejectLog, repeats: str = "keep", *,
                  people: pd.Series | None = None, placeable=(), changed=(), publisher: str = "the file",
-                 why: dict | None = None) -> pd.Series:
+                 why: dict | None = None, harmonising: bool = True) -> pd.Series:
     """Reject rows with no code, a code matching no area in any vintage or (optionally) a repeated code.
 
     Codes in ``placeable`` (another boundary vintage's codes that
@@ -141,7 +141,12 @@ def _check_codes(scope, code_col, names, area_codes, log: RejectLog, repeats: st
         unknown = ok & ~code.isin(known)
         for row in scope.index[unknown.to_numpy()]:
             label = f" ({names[row]})" if pd.notna(names[row]) else ""
-            if code[row] in changed:
+            if code[row] in changed and not harmonising:
+                why[row] = f"code of another boundary vintage ({code[row]})"
+                text = (f"code {code[row]}{label} is a district of another boundary vintage; a table of any figures "
+                        f"is not moved between vintages (a score or rate cannot be summed or split): give the "
+                        f"table on the boundaries' vintage")
+            elif code[row] in changed:
                 why[row] = f"code of another boundary vintage with no area in the boundaries ({code[row]})"
                 text = (f"code {code[row]}{label} is a district of another boundary vintage, but neither it nor its "
                         f"predecessors or successors are among the boundaries' areas")
@@ -213,7 +218,7 @@ def _counts_by_code(df, keep, cols: dict, *, label: str, value: str, column: str
 
     scope = df[keep]
     names = scope[cols[label]] if cols.get(label) else pd.Series(pd.NA, index=scope.index, dtype="string")
-    counts = pd.to_numeric(_number_text(scope[cols[value]]), errors="coerce")
+    counts = pd.to_numeric(_number_text(scope[cols[value]]), errors="coerce").astype(float)
     why = {} if why is None else why
     placeable = ()
     if area_codes is not None:

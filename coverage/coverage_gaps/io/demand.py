@@ -125,7 +125,7 @@ def load_asy_d11(
         if wanted is not None:
             keep &= _category_mask(df, cols, key, wanted, file)
             notes.append(f"{file}: {cols[key]} limited to {', '.join(_as_list(wanted))}")
-    why, people = {}, pd.to_numeric(_number_text(df.loc[keep, cols["people"]]), errors="coerce")
+    why, people = {}, pd.to_numeric(_number_text(df.loc[keep, cols["people"]]), errors="coerce").astype(float)
     repeated = _repeats(df, keep, cols, log, people, why)
     loaded = _counts_by_code(df, keep & ~repeated, cols, label="la", value="people", column=column,
                              area_codes=area_codes, log=log, filtered=int((~bad & ~keep).sum()), date=chosen,

@@ -165,7 +165,7 @@ def build_model(inputs, settings: dict, *, regions=(), candidates=None, before: 
     inside = point_area[i] >= 0
     gains = np.zeros((len(pool), n_areas))
     np.add.at(gains, (j[inside], point_area[i[inside]]), demand[i[inside]] * w[inside] * ratio[j[inside]])
-    area_demand = study[DEMAND].to_numpy(dtype=float)
+    area_demand = study[DEMAND].fillna(0.0).to_numpy(dtype=float)  # no data counts as 0 in the measures
     gains = np.divide(gains, area_demand, out=np.zeros_like(gains), where=area_demand > 0)
     unmet = UnmetReduction(area_demand, study[ACCESS].fillna(0.0).to_numpy(dtype=float), before.benchmark, gains)
 
