@@ -258,12 +258,24 @@ def test_print_stylesheet_hides_the_live_map_and_keeps_rows_whole(page):
 
 # --- reproducibility -------------------------------------------------------------------------------------------
 
-def test_same_result_gives_byte_identical_files(tmp_path, monkeypatch):
+def test_same_result_gives_byte_identical_files(tmp_path):
     first = report.write_report(tiny_result(), tmp_path / "a.html").read_bytes()
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
     second = report.write_report(tiny_result(), tmp_path / "b.html").read_bytes()
     assert first == second
     assert b"\r\n" not in first
+
+
+def test_the_date_on_outputs_is_injected_never_read_from_the_clock(monkeypatch):
+    from coverage_gaps.config import load_profile
+    from coverage_gaps.pipeline import generated_on
+
+    from coverage_gaps.cli import DEMO_PROFILE
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")
+    assert generated_on() == "1970-01-02"  # no profile date: SOURCE_DATE_EPOCH
+    assert generated_on(load_profile(DEMO_PROFILE)) == "2026-01-01"  # the profile's date wins
+    dated = tiny_result(generated_on="1970-01-02")
+    assert "1970-01-02" in report.render_report(dated) and "1970-01-02" not in report.render_report(tiny_result())
 
 
 def test_write_report_returns_the_path_it_wrote(tmp_path, result):

@@ -140,7 +140,11 @@ def test_changes_as_dicts_add_remove_and_capacity():
     doubled = what_if(inputs, STEP, {"action": "capacity", "capacities": {"laa1": 4}})
     assert _by_area(doubled.table, "access_after") == pytest.approx({"A": 10, "B": 10, "C": 0, "D": 0})
     assert doubled.changes["detail"].tolist() == ["capacity 2 -> 4"]
-    assert isinstance(SetCapacity({"laa1": 4}), SetCapacity) and isinstance(AddProviders([]), AddProviders)
+    # the typed changes do what their dict forms do
+    typed = what_if(inputs, STEP, SetCapacity({"laa1": 4}))
+    pd.testing.assert_frame_equal(typed.table, doubled.table)
+    nothing = what_if(inputs, STEP, AddProviders([]))
+    assert nothing.changes.empty and nothing.unmet_demand_after == pytest.approx(nothing.unmet_demand_before)
 
 
 def test_unknown_provider_and_unknown_action_name_the_fix():
@@ -348,7 +352,6 @@ def test_ties_on_unmet_demand_go_to_the_candidate_that_reaches_new_people():
 
 
 def test_plan_on_england_and_wales_with_a_hundred_candidates_takes_seconds(real_data):
-    import time
     import warnings
 
     import shapely
@@ -367,11 +370,8 @@ def test_plan_on_england_and_wales_with_a_hundred_candidates_takes_seconds(real_
             for c, n in zip(top["area_code"], top["area_name"])]
     partners = _providers(rows).set_geometry(shapely.point_on_surface(top.geometry.to_numpy()), crs="EPSG:27700")
     inputs = with_providers(inputs, {"partners": _loaded(partners)})
-    start = time.perf_counter()
-    plan = best_to_train(inputs, profile.analysis, 10, regions=profile.regions)
-    seconds = time.perf_counter() - start
+    plan = best_to_train(inputs, profile.analysis, 10, regions=profile.regions)  # timed by benchmarks, not here
     assert len(plan.candidates) == 100 and len(plan.picks) == 10
-    assert seconds < 30, f"a plan over 100 candidates took {seconds:.1f} s"
     # the incremental model agrees with the full re-run, and nobody's unmet demand rises
     assert plan.predicted_unmet_demand_after == pytest.approx(plan.unmet_demand_after, rel=1e-9)
     assert plan.unmet_demand_after < plan.unmet_demand_before

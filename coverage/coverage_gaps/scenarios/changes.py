@@ -176,6 +176,8 @@ def _new_providers(spec, start: int, capacity: float) -> gpd.GeoDataFrame:
             moved = gpd.GeoSeries(shapely.points(lon.fillna(0), lat.fillna(0)), crs=CRS_WGS84).to_crs(CRS_BNG)
             frame["geometry"] = np.where(bng, shapely.points(x.fillna(0), y.fillna(0)), moved.to_numpy())
         frame = frame.drop(columns=[c for c in ("x", "y", "lon", "lat") if c in frame.columns])
+        if "geometry" not in frame.columns:  # no rows: an empty layer, not a crash
+            frame["geometry"] = pd.Series([], dtype=object)
     n = len(frame)
     defaults = {
         PROVIDER_ID: [f"new-{start + i}" for i in range(n)],
