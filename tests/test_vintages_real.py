@@ -114,3 +114,24 @@ def test_no_area_without_recorded_need_or_data_is_flagged_or_ranked(ew):
     no_data = a[schema.DEMAND].isna()
     assert no_data.any() and a.loc[no_data, schema.RANK].isna().all()
     assert a.loc[~no_data, schema.RANK].notna().all()
+
+
+def test_the_report_states_unplaced_people_and_harmonised_codes(ew, tmp_path):
+    from coverage_gaps.report import write_report
+
+    html = write_report(ew, tmp_path / "report.html").read_text(encoding="utf-8")
+    notes = html[html.index("<h3>Data notes</h3>"):]
+    assert "2,843 people on asylum support could not be placed in an area (Home Office: Subsistence Only)" in notes
+    assert "E06000063 (297)" in notes  # Cumberland's people, split over Allerdale, Carlisle and Copeland
+    assert "all need in England and Wales" in html
+
+
+def test_check_lists_harmonised_codes_and_unplaced_people(real_data, capsys):
+    from coverage_gaps.cli import main
+
+    assert main(["check", str(EW), "--data-dir", str(real_data)]) == 0
+    out = capsys.readouterr().out
+    assert ("note: ho_asy_d11_asylum_support_by_la.csv: 4 code(s) of another boundary vintage split by population "
+            "(estimate): E06000063 (297), E06000064 (179), E06000065 (364), E06000066 (240)") in out
+    assert "note: 2,843 people on asylum support could not be placed in an area (Home Office: Subsistence Only)" in out
+    assert "note: ho_asy_d11_asylum_support_by_la.csv: figures for 2024-09-30, naming 295 area code(s)" in out

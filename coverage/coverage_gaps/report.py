@@ -108,6 +108,8 @@ def _method(result: Result) -> dict:
         "undated": undated,
         "rejects": [{"file": str(f), "rows": fmt_number(n)} for f, n in rejects.items()],
         "rejects_total": fmt_number(len(result.rejects)),
+        "coverage": result.coverage,  # the territory the supply data covers (issue 12)
+        "notes": list(result.notes),  # data notes: date used, codes harmonised, people not placed (issue 12)
     }
 
 
