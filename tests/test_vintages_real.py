@@ -135,3 +135,19 @@ def test_check_lists_harmonised_codes_and_unplaced_people(real_data, capsys):
             "(estimate): E06000063 (297), E06000064 (179), E06000065 (364), E06000066 (240)") in out
     assert "note: 2,843 people on asylum support could not be placed in an area (Home Office: Subsistence Only)" in out
     assert "note: ho_asy_d11_asylum_support_by_la.csv: figures for 2024-09-30, naming 295 area code(s)" in out
+
+
+def test_another_quarter_is_harmonised_to_the_boundaries_in_use(real_data, raw):
+    from coverage_gaps.config import load_profile
+    from coverage_gaps.pipeline import load_inputs
+    from coverage_gaps.scenarios.series import demand_at
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        inputs = load_inputs(load_profile(EW, data_dir=real_data))
+        older = demand_at(inputs, real_data / ASY, "2017-12-31").demand["asylum_support"]
+    moved = older.harmonised.set_index("code")
+    assert moved.loc["S12000046", "method"] == "recoded"  # Glasgow City's 2017 code
+    assert moved.loc["E07000004", "method"] == "summed into its successor"  # Aylesbury Vale into Buckinghamshire
+    at = raw[(raw["Date"] == "2017-12-31") & raw["LAD Code"].str.match(DISTRICT).fillna(False)]
+    assert older.table["asylum_support"].sum() == pytest.approx(at["people"].sum())

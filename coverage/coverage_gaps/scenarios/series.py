@@ -19,7 +19,7 @@ import pandas as pd
 from .._validate import Loaded
 from ..errors import InvalidValueError, describe
 from ..result import Result
-from ..schema import AREA_CODE, CRS_BNG
+from ..schema import AREA_CODE, CRS_BNG, POPULATION
 from .whatif import Scenario, compare
 
 __all__ = ["with_providers", "with_demand", "demand_at", "demand_series", "asy_d11_quarters", "change_layer"]
@@ -71,11 +71,16 @@ def demand_at(inputs, path, date: str, *, name: str = "asylum_support", **option
     name
         The demand layer to replace (its column name).
     options
-        Passed on to :func:`coverage_gaps.io.load_asy_d11` (support types ...).
+        Passed on to :func:`coverage_gaps.io.load_asy_d11` (support types ...).  The
+        quarter is harmonised to the inputs' boundaries; a ``population`` layer
+        of the inputs splits a new council's people over its old districts.
     """
     from .. import io
 
     codes = set(inputs.areas.table[AREA_CODE])
+    population = inputs.demand.get(POPULATION)
+    if "weights" not in options and population is not None and POPULATION in population.table.columns:
+        options["weights"] = population.table.set_index(AREA_CODE)[POPULATION]  # split new councils by population
     return with_demand(inputs, name, io.load_asy_d11(path, area_codes=codes, column=name, date=date, **options))
 
 
