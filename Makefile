@@ -5,21 +5,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lab setup assets browser bench clean
+.PHONY: demo test lab setup browser bench clean
 
-setup: $(STAMP) assets
+setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,notebooks]'
 	touch $(STAMP)
-
-# Leaflet and its plugins for offline maps, pinned in package-lock.json.
-assets: node_modules/.installed
-node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --ignore-scripts
-	touch $@
 
 # Headless Chromium for the browser tests (Debian package).
 browser:
@@ -28,13 +22,14 @@ browser:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
 demo: setup
-	$(BIN)/coverage-gaps run data/profiles/demo.toml --out out/demo
+	$(BIN)/coverage-gaps run --out out/demo
 
 test: setup browser
 	$(BIN)/python -m pytest
 
+# Jupyter refuses to start as root unless told: containers and CI machines often run as root.
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) notebooks/
 
 bench: setup
 	$(BIN)/python benchmarks/bench_e2sfca.py

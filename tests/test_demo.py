@@ -20,11 +20,10 @@ import shapely
 from pyproj import Transformer
 
 from coverage_gaps import demo
+from coverage_gaps.cli import DEMO_PROFILE
 
-from conftest import ROOT
-
-DEMO = ROOT / "data" / "demo"
-PROFILE = ROOT / "data" / "profiles" / "demo.toml"
+PROFILE = DEMO_PROFILE
+DEMO = PROFILE.parent  # the package's demo/data/ folder
 CATCHMENT_M = 30_000
 STUDY, NEIGHBOUR = "X12000001", "X12000002"
 
@@ -110,13 +109,16 @@ def overall_ratio(world) -> float:
 
 
 def test_regenerating_gives_byte_identical_files(tmp_path):
-    demo._build.cache_clear()  # really run the generator again
+    from coverage_gaps.demo.files import _build
+
+    _build.cache_clear()  # really run the generator again
     written = demo.generate(tmp_path)
     assert [p.name for p in written] == list(demo.FILES)
-    assert sorted(p.name for p in DEMO.iterdir()) == sorted(demo.FILES), "stale or missing files in data/demo"
+    assert sorted(p.name for p in DEMO.iterdir()) == sorted([*demo.FILES, demo.PROFILE_NAME]), (
+        "stale or missing files in coverage_gaps/demo/data")
     for path in written:
         assert path.read_bytes() == (DEMO / path.name).read_bytes(), (
-            f"data/demo/{path.name} differs from the generator: run python -m coverage_gaps.demo --regenerate")
+            f"demo/data/{path.name} differs from the generator: run coverage-gaps demo --regenerate")
 
 
 def test_module_entry_writes_to_a_folder_and_refuses_to_guess(tmp_path, capsys):

@@ -18,7 +18,7 @@ from pyproj import Transformer
 from shapely.geometry import LineString, Point, Polygon
 
 from coverage_gaps import _assets, maps
-from coverage_gaps.errors import AssetsNotFoundError, CoverageGapsError, InvalidValueError, MissingCRSError
+from coverage_gaps.errors import InvalidValueError, MissingCRSError
 from coverage_gaps.maps import _geometry
 from coverage_gaps.maps._classify import MEASURES, classify
 from coverage_gaps.maps._layers import Banner, DataLayer, HtmlControl, esc, safe_json
@@ -205,40 +205,21 @@ def test_unknown_tiles_are_a_clear_error():
         maps.coverage_map(tiny_result(), tiles="https://example.org/{z}/{x}/{y}.png")
 
 
-def test_missing_assets_name_the_install_command(monkeypatch, tmp_path):
-    monkeypatch.setenv("COVERAGE_GAPS_ASSETS", str(tmp_path / "nothing"))
-    monkeypatch.setattr(_assets, "_REPO_ROOT", tmp_path)
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(AssetsNotFoundError) as err:
-        maps.coverage_map(tiny_result())
-    assert isinstance(err.value, CoverageGapsError) and isinstance(err.value, FileNotFoundError)
-    assert "run `npm ci --no-audit --no-fund --ignore-scripts` (or `make assets`)" in str(err.value)
-    assert "COVERAGE_GAPS_ASSETS" in str(err.value)
-
-
-def test_assets_folder_can_be_named_by_environment_variable(monkeypatch, tmp_path):
-    real = _assets.assets_dir()
-    for package in ("leaflet", "leaflet.markercluster"):
-        (tmp_path / package).symlink_to(real / package)
-    monkeypatch.setenv("COVERAGE_GAPS_ASSETS", str(tmp_path))
-    assert _assets.load_asset("leaflet_js").path == tmp_path / "leaflet" / "dist" / "leaflet.js"
-    assert _assets.load_asset("leaflet_js").version == "1.9.4"
-
-
 # --- offline ----------------------------------------------------------------
 
 def test_saved_map_loads_nothing_from_the_network(tiny_map, tmp_path):
     text = maps.save_map(tiny_map, tmp_path / "map.html").read_text(encoding="utf-8")
     assert _assets.external_references(text) == []
     assert not re.search(r"jquery|bootstrap|font-?awesome|awesome-markers|cdn\.|unpkg", text, re.IGNORECASE)
-    assert "/* leaflet 1.9.4 (dist/leaflet.js), inlined from npm */" in text
+    assert "/* Leaflet 1.9.3 (leaflet.js), inlined from PyPI XStatic-Leaflet 1.9.3.0 */" in text
     assert "data:image/png;base64," in text  # the layer-control icon from leaflet.css
     assert "markercluster" not in text  # no layer is clustered: the plugin is left out
 
 
 def test_clustered_layers_inline_the_markercluster_plugin():
     text = maps.map_html(maps.coverage_map(tiny_result(), cluster_over=1))
-    assert "/* leaflet.markercluster 1.5.3 (dist/leaflet.markercluster.js), inlined from npm */" in text
+    assert ("/* Leaflet-MarkerCluster 1.4.1 (leaflet.markercluster.js), inlined from PyPI "
+            "XStatic-Leaflet-MarkerCluster 1.4.1.1 */") in text
     assert _assets.external_references(text) == []
 
 
@@ -264,7 +245,7 @@ def test_external_reference_finder_sees_tags_and_css_but_not_script_text_or_link
 def test_notebook_display_is_an_iframe_with_everything_inline(tiny_map):
     out = tiny_map._repr_html_()
     assert out.startswith("<iframe srcdoc=") and 'height="600px"' in out
-    assert "&lt;script&gt;/* leaflet 1.9.4" in out
+    assert "&lt;script&gt;/* Leaflet 1.9.3" in out
 
 
 # --- safety -----------------------------------------------------------------

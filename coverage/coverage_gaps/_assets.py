@@ -1,20 +1,18 @@
-"""Offline assets: Leaflet and its marker-cluster plugin, inlined from installed packages.
+"""Offline assets: Leaflet and its marker-cluster plugin, inlined from installed Python packages.
 
 Maps and reports must render with no network (a funder opening an e-mail
 attachment behind a strict proxy), so every script and style is written into
-the HTML itself.  The files come from the npm packages pinned in the
-repository's ``package.json`` / ``package-lock.json`` and installed by::
+the HTML itself.  The files come from two runtime dependencies on PyPI, in the
+XStatic packaging standard (the upstream ``dist`` files under
+``xstatic.pkg.<name>.BASE_DIR``, no code of their own):
 
-    npm ci --no-audit --no-fund --ignore-scripts     # or: make assets
+* ``XStatic-Leaflet`` 1.9.3.0 (Leaflet 1.9.3),
+* ``XStatic-Leaflet-MarkerCluster`` 1.4.1.1 (Leaflet.markercluster 1.4.1).
 
-No third-party code is kept in this repository.  The packages are looked for,
-in order, in
-
-1. the folder named by the ``COVERAGE_GAPS_ASSETS`` environment variable (a
-   ``node_modules`` folder, or any folder holding ``leaflet/`` and
-   ``leaflet.markercluster/``);
-2. ``node_modules/`` at the repository root (next to ``package.json``);
-3. ``node_modules/`` in the current working directory.
+``pip install coverage-gaps`` installs them, so the installed package finds
+them with no repository checkout, no ``node_modules`` and no network.  No
+third-party code is kept in this repository; ``tests/test_assets.py`` pins the
+exact files inlined (version and sha256).
 
 Images the Leaflet stylesheet refers to (the layer-control icon) become
 ``data:`` URIs, source-map comments are dropped, and the text is checked for
@@ -25,8 +23,7 @@ from __future__ import annotations
 
 import base64
 import functools
-import json
-import os
+import importlib
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -34,22 +31,24 @@ from pathlib import Path
 
 from .errors import AssetsNotFoundError, describe
 
-__all__ = ["INSTALL_COMMAND", "ENV_VAR", "Asset", "assets_dir", "load_asset", "inline_html", "PACKAGES",
+__all__ = ["INSTALL_COMMAND", "Asset", "DISTRIBUTIONS", "PACKAGES", "asset_dir", "load_asset", "inline_html",
            "external_references"]
 
-#: The command that installs the pinned packages (run at the repository root).
-INSTALL_COMMAND = "npm ci --no-audit --no-fund --ignore-scripts"
-#: Environment variable naming a folder that holds the packages.
-ENV_VAR = "COVERAGE_GAPS_ASSETS"
-_REPO_ROOT = Path(__file__).resolve().parents[2]
+#: module -> the PyPI distribution (pinned in pyproject.toml) that installs it.
+DISTRIBUTIONS: dict[str, str] = {
+    "xstatic.pkg.leaflet": "XStatic-Leaflet==1.9.3.0",
+    "xstatic.pkg.leaflet_markercluster": "XStatic-Leaflet-MarkerCluster==1.4.1.1",
+}
+#: The command that installs the pinned packages.
+INSTALL_COMMAND = "python -m pip install " + " ".join(f'"{d}"' for d in DISTRIBUTIONS.values())
 
-#: name -> (npm package, file inside the package, kind)
+#: name -> (module, file inside the module's BASE_DIR, kind)
 PACKAGES: dict[str, tuple[str, str, str]] = {
-    "leaflet_css": ("leaflet", "dist/leaflet.css", "css"),
-    "leaflet_js": ("leaflet", "dist/leaflet.js", "js"),
-    "markercluster_css": ("leaflet.markercluster", "dist/MarkerCluster.css", "css"),
-    "markercluster_default_css": ("leaflet.markercluster", "dist/MarkerCluster.Default.css", "css"),
-    "markercluster_js": ("leaflet.markercluster", "dist/leaflet.markercluster.js", "js"),
+    "leaflet_css": ("xstatic.pkg.leaflet", "leaflet.css", "css"),
+    "leaflet_js": ("xstatic.pkg.leaflet", "leaflet.js", "js"),
+    "markercluster_css": ("xstatic.pkg.leaflet_markercluster", "MarkerCluster.css", "css"),
+    "markercluster_default_css": ("xstatic.pkg.leaflet_markercluster", "MarkerCluster.Default.css", "css"),
+    "markercluster_js": ("xstatic.pkg.leaflet_markercluster", "leaflet.markercluster.js", "js"),
 }
 
 _SOURCE_MAP = re.compile(r"^\s*(//|/\*)# sourceMappingURL=.*$", re.MULTILINE)
@@ -59,53 +58,45 @@ _ENDS_ELEMENT = re.compile(r"</(script|style)|<!--", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Asset:
-    """One inlined file: its text, the package and version it came from."""
+    """One inlined file: its text, the library and version, and the PyPI package it came from."""
 
     name: str
-    package: str
-    version: str
+    package: str  # the library's own name, e.g. "Leaflet"
+    version: str  # the library's version, e.g. "1.9.3"
+    distribution: str  # the PyPI package and its version, e.g. "XStatic-Leaflet 1.9.3.0"
     path: Path
     kind: str  # "js" or "css"
     text: str
 
 
-def _candidates() -> list[Path]:
-    found = []
-    env = os.environ.get(ENV_VAR)
-    if env:
-        found.append(Path(env))
-    found += [_REPO_ROOT / "node_modules", Path.cwd() / "node_modules"]
-    return found
+def _module(name: str):
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        raise AssetsNotFoundError(describe(
+            "the Leaflet files that offline maps inline are not installed",
+            value=name, expected=f"the Python package {DISTRIBUTIONS[name].split('==')[0]} "
+                                 "(a dependency of coverage-gaps)",
+            fix=f"run `{INSTALL_COMMAND}` in the environment coverage-gaps is installed in, "
+                "or reinstall coverage-gaps with pip")) from None
 
 
-def assets_dir() -> Path:
-    """The folder holding the ``leaflet`` and ``leaflet.markercluster`` packages.
+def asset_dir(module: str) -> Path:
+    """The folder (``BASE_DIR``) holding one XStatic package's files.
 
     Raises
     ------
     AssetsNotFoundError
-        When no candidate folder holds them; the message names the folders
-        searched and the command that installs the packages.
+        When the package is not installed, or installed without its files; the
+        message names the pip command that installs it.
     """
-    tried = _candidates()
-    for folder in tried:
-        if all((folder / pkg / rel).is_file() for pkg, rel, _ in PACKAGES.values()):
-            return folder
-    env_note = (f"{ENV_VAR}={os.environ[ENV_VAR]} does not hold them either; " if os.environ.get(ENV_VAR) else "")
-    raise AssetsNotFoundError(describe(
-        "the Leaflet files that offline maps inline are not installed",
-        file=" or ".join(str(p) for p in dict.fromkeys(tried)),
-        expected="leaflet/dist/leaflet.js and leaflet.markercluster/dist/leaflet.markercluster.js",
-        fix=f"{env_note}run `{INSTALL_COMMAND}` (or `make assets`) at the repository root {_REPO_ROOT}, "
-            f"or set {ENV_VAR} to a node_modules folder holding leaflet and leaflet.markercluster",
-    ))
-
-
-def _version(folder: Path, package: str) -> str:
-    try:
-        return str(json.loads((folder / package / "package.json").read_text(encoding="utf-8"))["version"])
-    except (OSError, ValueError, KeyError):
-        return "unknown"
+    folder = Path(_module(module).BASE_DIR)
+    missing = [rel for mod, rel, _ in PACKAGES.values() if mod == module and not (folder / rel).is_file()]
+    if missing:
+        raise AssetsNotFoundError(describe(
+            "the Leaflet files that offline maps inline are incomplete", file=folder, value=", ".join(missing),
+            fix=f"reinstall them with `{INSTALL_COMMAND} --force-reinstall`"))
+    return folder
 
 
 def _inline_images(css: str, base: Path) -> str:
@@ -120,9 +111,11 @@ def _inline_images(css: str, base: Path) -> str:
 
 
 @functools.lru_cache(maxsize=16)
-def _load(folder: Path, name: str) -> Asset:
-    package, rel, kind = PACKAGES[name]
-    path = folder / package / rel
+def _load(name: str) -> Asset:
+    module, rel, kind = PACKAGES[name]
+    folder = asset_dir(module)
+    meta = _module(module)
+    path = folder / rel
     text = _SOURCE_MAP.sub("", path.read_text(encoding="utf-8")).rstrip() + "\n"
     if kind == "css":
         text = _inline_images(text, path.parent)
@@ -131,27 +124,29 @@ def _load(folder: Path, name: str) -> Asset:
         raise AssetsNotFoundError(describe(
             "this file cannot be inlined: it contains a sequence that would end its HTML element",
             file=path, value=ends.group(0), expected="no '</script', '</style' or '<!--'",
-            fix=f"reinstall the pinned version with `{INSTALL_COMMAND}`"))
-    return Asset(name=name, package=package, version=_version(folder, package), path=path, kind=kind, text=text)
+            fix=f"reinstall the pinned version with `{INSTALL_COMMAND} --force-reinstall`"))
+    return Asset(name=name, package=str(meta.DISPLAY_NAME), version=str(meta.VERSION),
+                 distribution=f"{meta.PACKAGE_NAME} {meta.PACKAGE_VERSION}", path=path, kind=kind, text=text)
 
 
 def load_asset(name: str) -> Asset:
-    """Load one asset by its key in :data:`PACKAGES` (cached per folder)."""
+    """Load one asset by its key in :data:`PACKAGES` (cached)."""
     if name not in PACKAGES:
         raise KeyError(f"unknown asset {name!r}; known: {', '.join(PACKAGES)}")
-    return _load(assets_dir(), name)
+    return _load(name)
 
 
 def inline_html(names: list[str] | tuple[str, ...]) -> str:
     """``<style>``/``<script>`` elements holding the named assets, in the order given.
 
-    Each element starts with a comment naming the npm package and version, so a
-    reader of the HTML can tell where the code came from.
+    Each element starts with a comment naming the library, its version and the
+    PyPI package it came from, so a reader of the HTML can tell where the code
+    came from.
     """
     parts = []
     for name in names:
         asset = load_asset(name)
-        note = f"/* {asset.package} {asset.version} ({asset.path.parent.name}/{asset.path.name}), inlined from npm */\n"
+        note = f"/* {asset.package} {asset.version} ({asset.path.name}), inlined from PyPI {asset.distribution} */\n"
         tag = "style" if asset.kind == "css" else "script"
         parts.append(f"<{tag}>{note}{asset.text}</{tag}>")
     return "\n".join(parts)

@@ -21,6 +21,8 @@ __all__ = [
     "AllRowsRejectedError",
     "GeocoderError",
     "AssetsNotFoundError",
+    "MissingExtraError",
+    "OutputError",
     "describe",
 ]
 
@@ -117,4 +119,16 @@ class GeocoderError(RuntimeError, CoverageGapsError):
 
 
 class AssetsNotFoundError(FileNotFoundError, CoverageGapsError):
-    """The JavaScript/CSS files that offline maps inline are not installed (``npm ci``)."""
+    """The JavaScript/CSS files that offline maps inline are not installed (the XStatic packages)."""
+
+
+class MissingExtraError(ImportError, CoverageGapsError):
+    """A command needs an optional dependency (a pip "extra") that is not installed; the message names it."""
+
+
+class OutputError(OSError, CoverageGapsError):
+    """An output path cannot be written as asked (a file where a folder is wanted, or the reverse).
+
+    Raised before any output is written; when writing fails part-way, the
+    outputs already made are discarded and the message says nothing was written.
+    """

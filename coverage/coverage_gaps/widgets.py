@@ -63,7 +63,9 @@ def explorer(profile: Profile, inputs: Inputs, *, top: int = 10):
     ipywidgets.VBox
         Display it in a notebook cell; ``.result`` holds the latest Result.
     """
-    import ipywidgets as w
+    from ._extras import require
+
+    w = require("ipywidgets", purpose="the interactive explorer")
     from IPython.display import HTML, display
 
     from .maps import MAP_MEASURES, coverage_map

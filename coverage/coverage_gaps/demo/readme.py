@@ -42,7 +42,7 @@ byte-for-byte with `python -m coverage_gaps.demo --regenerate` (or `coverage-gap
 `tests/test_demo.py` checks that the committed files match the generator.
 
 The files are in the formats the real sources publish, so the same loaders read them
-(`data/profiles/demo.toml` runs the whole analysis on them):
+(`demo.toml` beside them runs the whole analysis on them; `coverage-gaps demo --copy DIR` copies both to edit):
 
 | file | real format it copies | loader |
 |---|---|---|

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
-#: Where :func:`regenerate` writes (``data/demo/`` of the source checkout).
-DEMO_DIR = ROOT / "data" / "demo"
+#: The demo's package data (``coverage_gaps/demo/data/``): the generated files, :data:`PROFILE_NAME` beside them.
+#: :func:`regenerate` rewrites the generated files here.
+DEMO_DIR = Path(__file__).resolve().parent / "data"
+#: The demo profile (hand-written, not generated): input paths relative to itself.
+PROFILE_NAME = "demo.toml"
 SEED = 20260101
 #: Grid position of the region's centre (British National Grid metres); only the coordinates are real.
 ORIGIN = (440_000.0, 300_000.0)

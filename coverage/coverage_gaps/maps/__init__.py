@@ -10,7 +10,7 @@ The map has a classed choropleth of one measure, provider layers by type, the
 top target areas outlined with their rank, a legend and a layer control.
 
 * **Offline**: Leaflet (and the marker-cluster plugin when a layer is
-  clustered) is inlined from the pinned npm packages (:mod:`coverage_gaps._assets`);
+  clustered) is inlined from the pinned XStatic PyPI packages (:mod:`coverage_gaps._assets`);
   folium's CDN links (jQuery, Bootstrap, font icons ...) are dropped and no
   image icons are used.  Base-map tiles are optional (``tiles=``).
 * **Small**: boundaries are simplified as a coverage and encoded compactly

@@ -21,7 +21,7 @@ measures as the main analysis:
 """
 
 from .changes import AddProviders, RemoveProviders, SetCapacity, Upskill, apply_changes, as_change
-from .command import plan_command, read_candidates
+from .candidates import read_candidates
 from .exact import ExactCover, exact_cover
 from .greedy import CoverageGain, UnmetReduction, brute_force, greedy
 from .model import TrainingModel, build_model
@@ -55,7 +55,6 @@ __all__ = [
     "demand_series",
     "exact_cover",
     "greedy",
-    "plan_command",
     "read_candidates",
     "what_if",
     "with_demand",

@@ -65,8 +65,10 @@ def exact_cover(demand, candidate_km, existing_km, *, catchment_km: float, k: in
     -------
     ExactCover
     """
-    import pulp
-    from spopt.locate import MCLP
+    from .._extras import require
+
+    pulp = require("pulp", purpose="the exact optimum that plan compares the greedy choice with")
+    MCLP = require("spopt.locate", purpose="the exact optimum that plan compares the greedy choice with").MCLP
 
     demand = np.asarray(demand, dtype=float)
     cand = np.asarray(candidate_km, dtype=float).reshape(len(demand), -1)

@@ -1,0 +1,90 @@
+"""``coverage-gaps plan``: choose the best K partners to train, from the command line.
+
+Writes ``plan.csv`` (the picks, in order, with why) and ``before_after.csv``
+(the per-area change table) in ``--out``, staged so a failed plan changes no
+file; ``--json`` prints the totals and picks as JSON and nothing else.
+
+To add an option: one ``add_argument`` in :func:`add_commands` and one entry
+in :func:`plan_options` (the keyword arguments of
+:func:`coverage_gaps.scenarios.best_to_train`).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import pandas as pd
+
+from ..staging import Staged, check_folder
+from ._common import add_profile_args, print_written
+
+__all__ = ["add_commands", "plan_options"]
+
+
+def add_commands(sub) -> None:
+    """Add ``plan`` to the subparsers ``sub``."""
+    p = sub.add_parser("plan", help="choose the best K partners to train to OISC Level 2 (asylum)")
+    add_profile_args(p)
+    p.add_argument("--train", type=int, required=True, metavar="K", help="how many organisations to train")
+    p.add_argument("--candidates", metavar="CSV",
+                   help="CSV with a provider_id column: choose only among these organisations")
+    p.add_argument("--objective", choices=["unmet_demand", "covered"], default="unmet_demand",
+                   help="minimise unmet demand (default) or maximise demand within the catchment")
+    p.add_argument("--out", metavar="DIR", help="output folder for plan.csv and before_after.csv")
+    p.add_argument("--json", action="store_true", help="print unmet demand before and after, and the picks, as JSON")
+    p.set_defaults(handler=_plan)
+
+
+def plan_options(args) -> dict:
+    """Keyword arguments of :func:`~coverage_gaps.scenarios.best_to_train` from the parsed options."""
+    return {"objective": args.objective}
+
+
+def _print_plan(plan) -> None:
+    label = " (synthetic demo data)" if plan.scenario.before.synthetic else ""
+    print(f"{plan.scenario.before.title}{label}")
+    print(f"Training plan: {len(plan.picks)} of {plan.k} asked, from {len(plan.candidates)} candidates "
+          f"(objective: {plan.objective})")
+    with pd.option_context("display.width", 200, "display.max_colwidth", 80, "display.max_columns", 20):
+        if len(plan.picks):
+            print(plan.picks[["order", "provider_id", "organisation", "area_name", "gain", "areas_served"]]
+                  .to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+    print(f"\nUnmet demand in the study region: {plan.unmet_demand_before:,.0f} -> {plan.unmet_demand_after:,.0f}")
+    closed = plan.scenario.table[plan.scenario.table["desert_closed"]]
+    print(f"Advice deserts closed: {len(closed)}" + (f" ({', '.join(closed['area_name'].astype(str))})" if len(closed) else ""))
+    if plan.exact:
+        e = plan.exact
+        print(f"Demand within reach: greedy {e['greedy_covered']:,.0f}, exact optimum {e['exact_covered']:,.0f} "
+              f"(greedy / exact = {e['ratio']:.3f})")
+    for note in plan.notes + plan.scenario.notes:
+        print(f"note: {note}")
+
+
+def _plan(args) -> int:
+    from ..config import load_profile, parse_overrides
+    from ..export import write_csv
+    from ..pipeline import load_inputs, run_profile
+    from ..scenarios import best_to_train, read_candidates
+
+    out = check_folder(args.out) if args.out else None  # fail fast, before loading
+    candidates = read_candidates(args.candidates) if args.candidates else None
+    profile = load_profile(args.profile, data_dir=args.data_dir, overrides=parse_overrides(args.set))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # rejects are in the Result, not warnings
+        inputs = load_inputs(profile)
+    before = run_profile(profile, inputs=inputs)
+    plan = best_to_train(inputs, profile.analysis, args.train, candidates=candidates, regions=profile.regions,
+                         before=before, **plan_options(args))
+    stage = None
+    if out is not None:
+        with Staged(out) as stage:
+            write_csv(plan.picks, stage.path("plan.csv"))
+            write_csv(plan.before_after, stage.path("before_after.csv"))
+    if args.json:
+        print(json.dumps(plan.to_dict(), indent=2, default=str))
+    else:
+        _print_plan(plan)
+        if stage is not None:
+            print_written(stage)
+    return 0
