@@ -80,6 +80,7 @@ def test_partner_list_with_other_header_spellings(lookup, areas):
     # Private columns are carried as they are (never published: see PUBLIC_PROVIDER_FIELDS).
     assert t["Email"].tolist()[1] == "hub@example.org" and t["Notes"].tolist()[1] == "call first"
     assert loaded.notes == [
+        "private columns, carried but never published: 'Email', 'Notes'",
         "1 row(s) located at their postcode district's centroid (location_precision 'district')",
         "no id column: provider_id made from the file name and row (e.g. providers-partners-mixed-headers-2)",
     ]
@@ -290,7 +291,7 @@ def test_missing_name_column_names_the_accepted_spellings():
     assert str(err.value) == (
         "providers_no_name_column.csv: no name column (expected a header named one of 'name', 'organisation', "
         "'organization', 'organisation name', 'organization name', 'provider', 'provider name', 'partner name', "
-        "'office name'). Fix: rename the column to 'name', or map it: columns={'name': 'Your header'}."
+        "'office name', 'firm', 'firm name'). Fix: rename the column to 'name', or map it: columns={'name': 'Your header'}."
     )
     assert isinstance(err.value, ValueError)
 

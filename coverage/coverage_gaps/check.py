@@ -10,7 +10,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from ._validate import Loaded, RejectLog
+from ._validate import Loaded
 from .errors import InvalidValueError, describe
 from .io._read import normalise_name, read_table
 from .schema import AREA_CODE
@@ -82,11 +82,9 @@ def check_files(paths: list[str | Path]) -> dict[str, Loaded]:
     from .geocode import PostcodeLookup
 
     paths = [Path(p) for p in paths]
-    kinds, lookups = {}, {}  # lookups: the tables sniffing read, kept to report without reading again
+    kinds = {}
     for p in paths:
-        kinds[p], table = _sniff(p)
-        if kinds[p] in ("postcodes", "postcode_districts"):
-            lookups[p] = table
+        kinds[p], _ = _sniff(p)
     ordered = sorted(paths, key=lambda p: kinds[p] != "areas")
     out: dict[str, Loaded] = {}
     areas = codes = None  # the first boundary file's areas and their codes
@@ -111,9 +109,9 @@ def check_files(paths: list[str | Path]) -> dict[str, Loaded]:
                 loaded = io.load_partners(p, geocoder=geocoder, areas=areas)
             elif kind == "table":
                 loaded = io.load_demand_table(p, area_codes=codes)
-            else:  # lookups: read to prove they parse, no rows to reject
-                table = io.load_region_lookup(p) if kind == "region_lookup" else lookups[p]
-                loaded = Loaded(table=table, rejects=RejectLog(p).frame(), read=len(table), used=len(table),
-                                source=p.name)
+            elif kind == "region_lookup":
+                loaded = io.read_region_lookup(p, area_codes=codes)
+            else:  # postcode files: counted as the lookup read them
+                loaded = next(v for v in geocoder.inputs().values() if v.source == p.name)
             out[f"{kind}:{p.name}"] = loaded
     return out

@@ -12,109 +12,97 @@ from __future__ import annotations
 
 import copy
 import difflib
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._settings import Setting, _benchmark, _columns, _decay_table, _iso_date, _region, _texts
+from ._settings import problem as _value_problem
 from .errors import ProfileError
 
 __all__ = ["Profile", "load_profile", "parse_overrides", "DEFAULT_ANALYSIS"]
 
 _STR, _NUM, _BOOL, _LIST, _TABLE = str, (int, float), bool, list, dict
 
-#: Defaults for the ``[analysis]`` section.
-DEFAULT_ANALYSIS: dict = {
-    "demand": "asylum_support",  # demand column that drives access and ranking
-    "population": "population",  # residents, for rates per 10,000
-    "catchment_km": 30.0,
-    "decay": "gaussian",  # "step" (plain 2SFCA), "gaussian" (E2SFCA) or "table"
-    "decay_table": [],  # [[upper_km, weight], ...] when decay = "table"
-    "rule": "asylum",  # which providers count as supply: asylum, immigration, any
-    "drought_share": 0.5,  # drought: access below this share of the benchmark
-    "benchmark": "all",  # "all" providers' supply per demand, or a number per 1,000
-    "people_per_adviser": 0.0,  # a standard such as one adviser per N people (0 = unused)
-    "rank_by": "unmet_demand",
-    "min_demand": 0.0,
-    "candidate_km": 20.0,  # candidate partners to train: inside or within this distance
-    "top": 10,
-    "trained_capacity": 1.0,  # capacity of one organisation once trained (scenarios)
-    "subareas": True,  # use the finer layer for demand points when one is given
-    "coverage": "",  # territory the supply data covers ("England and Wales"); "" = from the provider formats
-}
 
-_SCHEMA: dict[str, dict[str, object]] = {
+#: Territories a provider file can cover (measures.benchmark.TERRITORIES); "" = from the provider formats.
+_TERRITORIES = ("", "United Kingdom", "Great Britain", "England and Wales", "England", "Wales", "Scotland", "Northern Ireland")
+_KM = 1_000.0  # no catchment or search distance beyond 1,000 km means anything in Great Britain
+
+#: Every setting of a profile, by section: the one place settings are typed, ranged and defaulted.
+_SCHEMA: dict[str, dict[str, Setting]] = {
     "profile": {
-        "title": _STR,
-        "description": _STR,
-        "synthetic": _BOOL,
-        "region": (str, list),
-        "region_name": _STR,
-        "generated_on": _STR,
-        "data_dir": _STR,
-        "location_precision": _STR,
+        "title": Setting(_STR),
+        "description": Setting(_STR),
+        "synthetic": Setting(_BOOL),
+        "region": Setting((str, list), check=_region),
+        "region_name": Setting(_STR),
+        "generated_on": Setting(_STR, check=_iso_date),
+        "data_dir": Setting(_STR),
+        "location_precision": Setting(_STR, choices=("exact", "district", "area")),
     },
-    "inputs.areas": {"path": _STR, "code_column": _STR, "name_column": _STR, "layer": _STR},
-    "inputs.region_lookup": {
-        "path": _STR,
-        "area_code_column": _STR,
-        "region_code_column": _STR,
-        "region_name_column": _STR,
-    },
-    "inputs.subareas": {
-        "path": _STR,
-        "code_column": _STR,
-        "name_column": _STR,
-        "parent_column": _STR,
-        "weight_column": _STR,
-        "layer": _STR,
-    },
-    "inputs.postcodes": {"path": _STR},
-    "inputs.code_lookup": {"path": _STR},  # an ONS LADyy-to-LADzz lookup, added to the built-in code changes
-    "inputs.postcode_districts": {"path": _STR},
-    "inputs.geocoder": {"online": _BOOL, "base_url": _STR, "cache_dir": _STR},
+    "inputs.areas": {"path": Setting(_STR), "code_column": Setting(_STR), "name_column": Setting(_STR),
+                     "layer": Setting(_STR)},
+    "inputs.region_lookup": {"path": Setting(_STR), "area_code_column": Setting(_STR),
+                             "region_code_column": Setting(_STR), "region_name_column": Setting(_STR)},
+    "inputs.subareas": {"path": Setting(_STR), "code_column": Setting(_STR), "name_column": Setting(_STR),
+                        "parent_column": Setting(_STR), "weight_column": Setting(_STR), "layer": Setting(_STR)},
+    "inputs.postcodes": {"path": Setting(_STR)},
+    "inputs.code_lookup": {"path": Setting(_STR)},  # an ONS LADyy-to-LADzz lookup, added to the built-in code changes
+    "inputs.postcode_districts": {"path": Setting(_STR)},
+    "inputs.geocoder": {"online": Setting(_BOOL), "base_url": Setting(_STR), "cache_dir": Setting(_STR)},
     "inputs.demand": {
-        "name": _STR,
-        "format": _STR,
-        "path": _STR,
-        "date": _STR,
-        "support_types": _LIST,
-        "accommodation_types": _LIST,
-        "geography_type": _STR,
-        "age": _STR,
-        "code_column": _STR,
-        "columns": _LIST,
-        "sheet": _STR,
-        "max_people": _NUM,  # rows above this many people are rejected as implausible
+        "name": Setting(_STR),
+        "format": Setting(_STR, choices=("asy_d11", "nomis", "table")),
+        "path": Setting(_STR),
+        "date": Setting(_STR),
+        "support_types": Setting(_LIST, check=_texts),
+        "accommodation_types": Setting(_LIST, check=_texts),
+        "geography_type": Setting(_STR),
+        "age": Setting(_STR),
+        "code_column": Setting(_STR),
+        "columns": Setting(_LIST, check=_texts),
+        "sheet": Setting(_STR),
+        "max_people": Setting(_NUM, low=0, low_open=True),  # rows above this many people are implausible: rejects
     },
     "inputs.providers": {
-        "name": _STR,
-        "format": _STR,
-        "path": _STR,
-        "sheet": _STR,
-        "columns": _TABLE,
-        "categories": _LIST,
-        "coverage": _STR,  # territory the file covers, e.g. "England" (partner lists)
+        "name": Setting(_STR),
+        "format": Setting(_STR, choices=("partners", "laa_directory")),
+        "path": Setting(_STR),
+        "sheet": Setting(_STR),
+        "columns": Setting(_TABLE, check=_columns),
+        "categories": Setting(_LIST, check=_texts),
+        "decimal": Setting(_STR, choices=(".", ",")),  # the file's decimal mark: "1,5" is 1.5 only with ","
+        "max_capacity": Setting(_NUM, low=0, low_open=True),  # capacities above it per office are rejects
+        "coverage": Setting(_STR, choices=_TERRITORIES[1:]),  # territory the file covers (partner lists)
     },
     "analysis": {
-        "demand": _STR,
-        "population": _STR,
-        "catchment_km": _NUM,
-        "decay": _STR,
-        "decay_table": _LIST,
-        "rule": _STR,
-        "drought_share": _NUM,
-        "benchmark": (str, int, float),
-        "people_per_adviser": _NUM,
-        "rank_by": _STR,
-        "min_demand": _NUM,
-        "candidate_km": _NUM,
-        "top": int,
-        "trained_capacity": _NUM,
-        "subareas": _BOOL,
-        "coverage": _STR,
+        "demand": Setting(_STR, "asylum_support"),  # demand column that drives access and ranking
+        "population": Setting(_STR, "population"),  # residents, for rates per 10,000
+        "catchment_km": Setting(_NUM, 30.0, low=0, low_open=True, high=_KM),
+        "decay": Setting(_STR, "gaussian", choices=("step", "gaussian", "table")),  # step = plain 2SFCA
+        "decay_table": Setting(_LIST, [], check=_decay_table),  # [[upper_km, weight], ...] when decay = "table"
+        "rule": Setting(_STR, "asylum", choices=("asylum", "immigration", "any")),  # which providers are supply
+        "drought_share": Setting(_NUM, 0.5, low=0, low_open=True, high=1),  # drought: access below this share
+        "benchmark": Setting((str, int, float), "all", check=_benchmark),  # "all", or a number per 1,000
+        "people_per_adviser": Setting(_NUM, 0.0, low=0),  # a standard: one adviser per N people (0 = unused)
+        "rank_by": Setting(_STR, "unmet_demand", choices=("unmet_demand", "demand", "nearest_km", "demand_per_10k",
+                                                          "access", "coverage_share", "capacity_per_1k_demand")),
+        "min_demand": Setting(_NUM, 0.0, low=0),
+        "candidate_km": Setting(_NUM, 20.0, low=0, high=_KM),  # candidates to train: inside or within this
+        "top": Setting(int, 10, low=1),
+        "trained_capacity": Setting(_NUM, 1.0, low=0, high=10_000),  # one organisation once trained (scenarios)
+        "subareas": Setting(_BOOL, True),  # use the finer layer for demand points when one is given
+        # territory the supply data covers; "" = from the provider files (the LAA directory: England and Wales)
+        "coverage": Setting(_STR, "", choices=_TERRITORIES),
     },
-    "sources": {},  # free-form: [sources.<name>] licence/attribution/url overrides
 }
+#: Keys a [sources.<input>] table may hold (see coverage_gaps.sources.describe_source).
+_SOURCE_KEYS = ("name", "date", "licence", "attribution", "url")
+
+#: Defaults for the ``[analysis]`` section.
+DEFAULT_ANALYSIS: dict = {k: copy.copy(v.default) for k, v in _SCHEMA["analysis"].items()}
 _REQUIRED = {
     "inputs.areas": ("path",),
     "inputs.region_lookup": ("path",),
@@ -124,13 +112,6 @@ _REQUIRED = {
     "inputs.postcode_districts": ("path",),
     "inputs.demand": ("name", "format", "path"),
     "inputs.providers": ("format", "path"),
-}
-_CHOICES = {
-    ("inputs.demand", "format"): ("asy_d11", "nomis", "table"),
-    ("inputs.providers", "format"): ("partners", "laa_directory"),
-    ("analysis", "decay"): ("step", "gaussian", "table"),
-    ("analysis", "rule"): ("asylum", "immigration", "any"),
-    ("profile", "location_precision"): ("exact", "district", "area"),
 }
 _LIST_SECTIONS = ("inputs.demand", "inputs.providers")
 
@@ -164,45 +145,64 @@ class Profile:
         return [region] if isinstance(region, str) and region else list(region)
 
 
-def _type_name(expected) -> str:
-    names = {str: "text", bool: "true/false", int: "a whole number", float: "a number", list: "a list", dict: "a table"}
-    if isinstance(expected, tuple):
-        return " or ".join(dict.fromkeys(names[t] for t in expected))
-    return names[expected]
-
-
 def _check_table(where: str, table: object, problems: list[str]) -> None:
     if not isinstance(table, dict):
         problems.append(f"[{where}] should be a table of settings, got {type(table).__name__}")
         return
     schema = _SCHEMA[where]
-    if not schema:
-        return
     for key, value in table.items():
         if key not in schema:
             close = difflib.get_close_matches(key, list(schema), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(schema)}"
             problems.append(f"[{where}] unknown key {key!r}{hint}")
             continue
-        expected = schema[key]
-        ok = isinstance(value, expected) and (expected is bool or not isinstance(value, bool))  # true is not 1
-        if not ok:
-            problems.append(f"[{where}] {key} = {value!r}: expected {_type_name(expected)}")
-            continue
-        choices = _CHOICES.get((where, key))
-        if choices and value not in choices:
-            problems.append(f"[{where}] {key} = {value!r}: expected one of {', '.join(choices)}")
+        problem = _value_problem(schema[key], value)
+        if problem:
+            problems.append(f"[{where}] {key} = {value!r}: {problem}")
     for key in _REQUIRED.get(where, ()):
         if key not in table:
             problems.append(f"[{where}] is missing the required key {key!r}")
+
+
+def _check_sources(sources: dict, inputs: dict, problems: list[str]) -> None:
+    """Each [sources.<name>] must name an input of the profile and hold known keys only."""
+    names = [n for n in inputs if n not in _LIST_SECTIONS_SHORT]
+    for section in _LIST_SECTIONS_SHORT:
+        for item in inputs.get(section, []) if isinstance(inputs.get(section), list) else []:
+            if isinstance(item, dict):
+                path = item.get("path")
+                names.append(item.get("name") or (Path(path).stem if isinstance(path, (str, Path)) else ""))
+    for name, table in sources.items():
+        if name not in names:
+            close = difflib.get_close_matches(name, names, n=1)
+            hint = f"; did you mean [sources.{close[0]}]?" if close else f"; the inputs are: {', '.join(names)}"
+            problems.append(f"[sources.{name}] names no input of this profile{hint}")
+            continue
+        if not isinstance(table, dict):
+            problems.append(f"[sources.{name}] should be a table (date, licence, attribution, url, name)")
+            continue
+        for key, value in table.items():
+            if key not in _SOURCE_KEYS:
+                close = difflib.get_close_matches(key, _SOURCE_KEYS, n=1)
+                problems.append(f"[sources.{name}] unknown key {key!r}"
+                                + (f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(_SOURCE_KEYS)}"))
+            elif not isinstance(value, (str, int)) or isinstance(value, bool):
+                problems.append(f"[sources.{name}] {key} = {value!r}: expected text")
+
+
+_LIST_SECTIONS_SHORT = tuple(s.removeprefix("inputs.") for s in _LIST_SECTIONS)
 
 
 def _resolve(where: str, table: dict, base: Path, problems: list[str]) -> None:
     if "path" in table and isinstance(table["path"], str):
         path = Path(table["path"]).expanduser()
         path = path if path.is_absolute() else (base / path)
-        if not path.exists():
-            problems.append(f"[{where}] path {table['path']!r}: file not found at {path.resolve()} (check the name, or pass --data-dir)")
+        if path.is_symlink() and not path.exists():
+            problems.append(f"[{where}] path {table['path']!r}: {os.path.abspath(path)} is a symbolic link that "
+                            "leads nowhere (a loop of links, or a missing target); point it at the file itself")
+        elif not path.exists():
+            problems.append(f"[{where}] path {table['path']!r}: file not found at {os.path.abspath(path)} "
+                            "(check the name, or pass --data-dir)")
         table["path"] = path
 
 
@@ -242,6 +242,8 @@ def _validate(raw: dict, base: Path, problems: list[str]) -> tuple[dict, dict, d
     sources = raw.get("sources", {})
     if not isinstance(sources, dict):
         problems.append("[sources] should be a table of [sources.<name>] tables")
+    else:
+        _check_sources(sources, inputs, problems)
     return meta, inputs, analysis, sources
 
 
@@ -264,7 +266,7 @@ def load_profile(path: str | Path, *, data_dir: str | Path | None = None, overri
     """
     path = Path(path)
     if not path.is_file():
-        raise ProfileError(path, [f"profile file not found: {path.resolve()}"])
+        raise ProfileError(path, [f"profile file not found: {os.path.abspath(path)}"])
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Notepad may add a byte-order mark
     except UnicodeDecodeError:

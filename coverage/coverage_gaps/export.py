@@ -2,8 +2,8 @@
 
 * Cells that begin with ``= + - @`` (or tab / carriage return) are neutralised
   with a leading apostrophe so a spreadsheet never runs them as formulas.
-* Only allow-listed fields are written: private columns a user brought
-  (emails, phone numbers, notes) never leave the Result.
+* Only allow-listed fields are written, provider points at the profile's
+  location precision: :mod:`coverage_gaps.publish` decides both, for every output.
 * The same Result gives byte-identical files (fixed timestamps inside XLSX and
   GeoPackage).
 """
@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .schema import CRS_BNG, PUBLIC_PROVIDER_FIELDS, TARGET_COLUMNS
+from .publish import neutralise, neutralise_frame as _neutralise_frame, public_providers, public_result
+from .schema import CRS_BNG, TARGET_COLUMNS
 
 __all__ = [
     "neutralise",
@@ -31,8 +32,6 @@ __all__ = [
     "write_exports",
     "about_table",
 ]
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 #: Extra measure columns that follow TARGET_COLUMNS in the target list.
 EXTRA_COLUMNS = [
@@ -59,27 +58,6 @@ _NUMBER_FORMATS = {
     "coverage_share": "0%",
     "demand_per_10k": "0.0",
 }
-
-
-def neutralise(value):
-    """Prefix text that a spreadsheet would read as a formula with ``'``."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _neutralise_frame(df: pd.DataFrame, *, as_text: bool = False) -> pd.DataFrame:
-    """A copy with every text column neutralised (``as_text``: its values made strings first)."""
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = (out[col].astype(str) if as_text else out[col]).map(neutralise)
-    return out
-
-
-def _public_columns(providers: pd.DataFrame, *extra: str) -> list[str]:
-    """The allow-listed provider fields (then ``extra``) that ``providers`` has: all that may be published."""
-    return [c for c in (*PUBLIC_PROVIDER_FIELDS, *extra) if c in providers.columns]
 
 
 def target_table(result, *, top: int | None = None, region: str | None = None) -> pd.DataFrame:
@@ -127,13 +105,6 @@ def about_table(result) -> pd.DataFrame:
                                         src.attribution) if x)
         rows.append((f"source: {src.name}", detail))
     return pd.DataFrame(rows, columns=["item", "value"])
-
-
-def public_providers(result) -> pd.DataFrame:
-    """Providers with allow-listed fields only (WGS84 lon/lat rounded to 4 dp)."""
-    prov = result.providers
-    pts = prov.geometry.to_crs("EPSG:4326")
-    return pd.DataFrame(prov[_public_columns(prov)]).assign(lon=np.round(pts.x, 4), lat=np.round(pts.y, 4))
 
 
 def write_csv(table: pd.DataFrame, path):
@@ -230,7 +201,7 @@ def write_gpkg(result, path: str | Path, *, generated_on: str = "2000-01-01") ->
     areas = _neutralise_frame(areas.to_crs(CRS_BNG), as_text=True)
     if "rank" in areas.columns:
         areas["rank"] = areas["rank"].astype("float64")
-    providers = result.providers[_public_columns(result.providers, "geometry")]
+    providers = _neutralise_frame(public_result(result).providers.drop(columns="qualifying", errors="ignore"))
     stamp = f"{generated_on[:10]}T00:00:00Z"
     before = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})  # fixed timestamps: same bytes each run

@@ -52,17 +52,20 @@ class Inputs:
     sources: list[Source] = field(default_factory=list)
     #: parent_column / weight_column for spreading demand over the sub-areas
     subarea_options: dict = field(default_factory=dict)
+    #: Lookup files (region lookup, postcode files), reconciled like the main inputs, by name.
+    lookups: dict[str, Loaded] = field(default_factory=dict)
     #: provider layer name -> territory it covers (None: the study areas' countries)
     coverage: dict = field(default_factory=dict)
 
     @property
     def loaded(self) -> dict[str, Loaded]:
-        """All inputs by name (areas, subareas, demand layers, provider files)."""
+        """All inputs by name (areas, subareas, demand layers, provider files, lookups)."""
         out = {"areas": self.areas}
         if self.subareas is not None:
             out["subareas"] = self.subareas
         out.update({f"demand:{k}": v for k, v in self.demand.items()})
         out.update({f"providers:{k}": v for k, v in self.providers.items()})
+        out.update(self.lookups)
         return out
 
     @property
@@ -127,22 +130,24 @@ def load_inputs(profile: Profile) -> Inputs:
 
     a = spec["areas"]
     lookup = spec.get("region_lookup")
-    region_lookup = None
+    lookups: dict[str, Loaded] = {}
     if lookup:
-        region_lookup = io.load_region_lookup(
+        lookups["region_lookup"] = io.read_region_lookup(
             lookup["path"], **{k: v for k, v in lookup.items() if k != "path"}
         )
-    areas = io.load_areas(a["path"], region_lookup=region_lookup,
+    areas = io.load_areas(a["path"], region_lookup=lookups["region_lookup"].table if lookup else None,
                           **{k: v for k, v in a.items() if k != "path"})
     note("areas", "areas", areas, a["path"])
-    if lookup:
-        note("region_lookup", "region_lookup", None, lookup["path"])
     codes = set(areas.table[AREA_CODE])
+    if lookup:
+        lookups["region_lookup"] = io.lookup_against_areas(lookups["region_lookup"], codes)
+        note("region_lookup", "region_lookup", None, lookup["path"])
 
     subareas = None
     if "subareas" in spec:
         s = spec["subareas"]
         subareas = io.load_areas(s["path"], **{k: v for k, v in s.items() if k in ("code_column", "name_column", "layer")})
+        subareas = io.reject_orphan_subareas(subareas, areas.table, parent_column=s.get("parent_column"))
         note("subareas", "subareas", subareas, s["path"])
 
     demand = _load_demand(profile, codes, note)
@@ -158,15 +163,16 @@ def load_inputs(profile: Profile) -> Inputs:
                                          **({"categories": tuple(p["categories"])} if "categories" in p else {}))
         else:
             loaded = io.load_partners(p["path"], geocoder=geocoder, areas=areas.table,
-                                      **{k: v for k, v in p.items() if k in ("sheet", "columns")})
+                                      **{k: v for k, v in p.items() if k in ("sheet", "columns", "decimal", "max_capacity")})
         providers[name] = loaded
         note(p["format"], name, loaded, p["path"])
     for kind in ("postcodes", "postcode_districts"):
         if kind in spec:
             note(kind, kind, None, spec[kind]["path"])
+    lookups.update(geocoder.inputs() if geocoder is not None else {})
     sub_options = {k: spec["subareas"][k] for k in ("parent_column", "weight_column") if k in spec.get("subareas", {})}
     return Inputs(areas=areas, demand=demand, providers=providers, subareas=subareas, sources=sources,
-                  subarea_options=sub_options, coverage=coverage)
+                  subarea_options=sub_options, lookups=lookups, coverage=coverage)
 
 
 def _load_demand(profile: Profile, codes: set, note) -> dict[str, Loaded]:
@@ -320,6 +326,20 @@ def _study_region(areas: gpd.GeoDataFrame, regions) -> gpd.GeoDataFrame:
     return keep
 
 
+def _regionless_note(areas: pd.DataFrame, regions, *, demand_label: str) -> list[str]:
+    """A note, in people, on areas the region lookup gave no region: no study region can hold them."""
+    if not regions or REGION_CODE not in areas.columns:
+        return []
+    lost = areas[areas[REGION_CODE].fillna("").eq("")]
+    if lost.empty:
+        return []
+    people = float(lost[DEMAND].sum())
+    names = ", ".join(f"{c} {n}" for c, n in zip(lost[AREA_CODE].head(10), lost[AREA_NAME].head(10)))
+    return [f"{len(lost)} area(s) with {people:,.0f} people ({demand_label.replace('_', ' ')}) have no region in the "
+            f"region lookup, so they are outside the study region: {names}" + (" ..." if len(lost) > 10 else "")
+            + ". Add them to the lookup if they belong to it."]
+
+
 def analyse(inputs: Inputs, settings: dict, *, regions=(), title: str = "", region_name: str = "",
             generated: str = "", synthetic: bool = False) -> Result:
     """Compute every measure, flag, rank and reason for the study region.
@@ -350,6 +370,7 @@ def analyse(inputs: Inputs, settings: dict, *, regions=(), title: str = "", regi
     areas["desert"], areas["drought"] = measures.flags(areas, benchmark=benchmark, catchment_km=catchment_km,
                                                        drought_share=float(s["drought_share"]))
 
+    regionless = _regionless_note(areas, regions, demand_label=s["demand"])
     areas = _study_region(areas, regions)
     areas["rank"] = gaps.rank_areas(areas, by=s["rank_by"], min_demand=float(s["min_demand"]))
     areas.loc[areas[DEMAND].isna(), "rank"] = pd.NA  # no data is never ranked as if its need were 0
@@ -370,15 +391,15 @@ def analyse(inputs: Inputs, settings: dict, *, regions=(), title: str = "", regi
         benchmark=float(benchmark),
         generated_on=generated,
         synthetic=synthetic,
-        **_data_notes(inputs, s["demand"], areas, territory),
+        **_data_notes(inputs, s["demand"], areas, territory, first=regionless),
     )
 
 
-def _data_notes(inputs: Inputs, demand_name: str, study: pd.DataFrame, territory: str) -> dict:
-    """``Result`` notes, unplaced people and harmonised codes, from the inputs."""
+def _data_notes(inputs: Inputs, demand_name: str, study: pd.DataFrame, territory: str, *, first=()) -> dict:
+    """``Result`` notes (after ``first``), unplaced people and harmonised codes, from the inputs."""
     from .vintages import HARMONISED_COLUMNS
 
-    notes, unplaced, harmonised = [], [], []
+    notes, unplaced, harmonised = list(first), [], []
     for name, loaded in inputs.demand.items():
         notes.extend(loaded.notes)
         if loaded.harmonised is not None and len(loaded.harmonised):

@@ -8,16 +8,16 @@ with its caveats, and every source with its licence and attribution.
 ``write_report_and_map`` also writes the embedded map as a file of its own
 (what ``coverage-gaps run`` does), built once for both.
 
-* Private data stays private: the report is built from :func:`public_result`,
-  which keeps only :data:`~coverage_gaps.schema.PUBLIC_PROVIDER_FIELDS` and
-  moves provider points to the precision the profile allows.
+* Private data stays private: the report is built from
+  :func:`coverage_gaps.publish.public_result` (the one publishing policy), which
+  keeps only :data:`~coverage_gaps.schema.PUBLIC_PROVIDER_FIELDS` and moves
+  provider points to the precision the profile allows.
 * Everything from inputs is escaped (Jinja2 autoescaping).
 * The same Result gives the same bytes: no clock, stable ids, sorted output.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,20 +29,15 @@ import shapely
 from ._version import __version__
 from ._text import candidate_lines, fmt_number, fmt_share  # noqa: F401 (report.fmt_* are public)
 from .config import DEFAULT_ANALYSIS
-from .errors import InvalidValueError, describe
-from .export import _public_columns
 from .gaps import demand_label
 from .measures import RULES
+from .publish import PRECISIONS, public_result  # noqa: F401 (report.PRECISIONS, report.public_result)
+from .publish import snap_points as _snap_points  # noqa: F401
 from .result import Result
 from .schema import AREA_CODE, CRS_BNG, PUBLIC_PROVIDER_FIELDS  # noqa: F401 (report.PUBLIC_PROVIDER_FIELDS)
 
 __all__ = ["write_report", "write_report_and_map", "render_report", "headline_figures", "public_result", "PRECISIONS"]
 
-#: Location precision a profile may allow for providers in public outputs:
-#: grid size in metres (0 = exact; "area" moves a point to its area's centre).
-PRECISIONS = {"exact": 0.0, "district": 2_000.0, "area": 10_000.0}
-#: Candidate columns that may be published.
-_CANDIDATE_FIELDS = (AREA_CODE, "provider_id", "name", "oisc_level", "status", "categories", "distance_km")
 #: Map and print-map palette (Okabe-Ito, colour-blind safe); labels never rely on colour alone.
 PALETTE = {"desert": "#D55E00", "drought": "#F0E442", "covered": "#56B4E9", "unranked": "#BBBBBB"}
 
@@ -111,61 +106,6 @@ def _method(result: Result) -> dict:
         "coverage": result.coverage,  # the territory the supply data covers (issue 12)
         "notes": list(result.notes),  # data notes: date used, codes harmonised, people not placed (issue 12)
     }
-
-
-def _snap_points(providers: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, precision: str) -> gpd.GeoSeries:
-    """Provider points at the published precision (EPSG:27700)."""
-    grid = PRECISIONS[precision]
-    geom = providers.geometry
-    if grid == 0:
-        return geom
-    xy = np.column_stack([shapely.get_x(geom.to_numpy()), shapely.get_y(geom.to_numpy())])  # NaN when missing
-    snapped = np.floor(xy / grid) * grid + grid / 2.0  # the centre of the grid cell, never the address
-    located = np.isfinite(snapped).all(axis=1)
-    points = gpd.GeoSeries(np.where(located, shapely.points(np.nan_to_num(snapped)), None),
-                           index=providers.index, crs=CRS_BNG)
-    if precision == "area" and len(areas):
-        centres = areas.set_index(AREA_CODE).geometry.representative_point()
-        codes = providers[AREA_CODE] if AREA_CODE in providers.columns else pd.Series("", index=providers.index)
-        known = codes.isin(centres.index)
-        points[known] = centres.reindex(codes[known]).to_numpy()
-    return points
-
-
-def public_result(result: Result, *, precision: str | None = None) -> Result:
-    """A copy of ``result`` that is safe to publish.
-
-    Parameters
-    ----------
-    result
-        The analysis Result.
-    precision
-        ``"exact"``, ``"district"`` (points snapped to the centre of a 2 km
-        grid cell) or ``"area"`` (points moved to their area's centre; those
-        outside the study areas to a 10 km grid).  Default: the
-        ``location_precision`` in ``result.settings``, else ``"exact"``.
-
-    Returns
-    -------
-    Result
-        Providers with only :data:`~coverage_gaps.schema.PUBLIC_PROVIDER_FIELDS`
-        plus ``qualifying`` and geometry; candidates with public fields only;
-        no rejects (their values may be private: the report shows counts).
-    """
-    precision = precision or str(result.settings.get("location_precision") or "exact")
-    if precision not in PRECISIONS:
-        raise InvalidValueError(describe(
-            "location precision not recognised", column="location_precision", value=precision,
-            expected=", ".join(PRECISIONS), fix="set [profile] location_precision to exact, district or area"))
-    prov = result.providers
-    providers = gpd.GeoDataFrame(prov[_public_columns(prov, "qualifying")].copy(),
-                                 geometry=_snap_points(prov, result.areas, precision), crs=CRS_BNG)
-    if "location_precision" in providers.columns and precision != "exact":
-        providers["location_precision"] = precision
-    candidates = result.candidates[[c for c in _CANDIDATE_FIELDS if c in result.candidates.columns]].copy()
-    settings = {**result.settings, "location_precision": precision}
-    return replace(result, providers=providers, candidates=candidates, settings=settings,
-                   rejects=result.rejects.iloc[0:0][[]])
 
 
 def headline_figures(result: Result) -> dict[str, float]:

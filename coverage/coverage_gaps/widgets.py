@@ -15,7 +15,7 @@ from .measures import RULES
 from .pipeline import Inputs, run_profile
 from .result import Result
 
-__all__ = ["explorer", "area_details"]
+__all__ = ["explorer", "area_details", "catchment_range"]
 
 def area_details(result: Result, area_code: str) -> dict[str, pd.DataFrame]:
     """Everything known about one area: measures, providers inside it, candidates to train.
@@ -31,9 +31,10 @@ def area_details(result: Result, area_code: str) -> dict[str, pd.DataFrame]:
     -------
     dict
         ``measures`` (one column, a row per measure), ``providers`` (public
-        fields of providers inside the area) and ``candidates``.
+        fields of providers inside the area, points at the profile's
+        location precision: :mod:`coverage_gaps.publish`) and ``candidates``.
     """
-    from .export import public_providers
+    from .publish import public_providers
 
     areas = result.targets.set_index("area_code")
     if area_code not in areas.index:
@@ -44,6 +45,14 @@ def area_details(result: Result, area_code: str) -> dict[str, pd.DataFrame]:
         "providers": providers[providers.get("area_code", "") == area_code].reset_index(drop=True),
         "candidates": result.candidates[result.candidates["area_code"] == area_code].reset_index(drop=True),
     }
+
+
+def catchment_range(catchment_km: float) -> dict:
+    """Slider bounds that hold the profile's catchment: 5 to 80 km in 5 km steps, widened (never clamped) to fit it."""
+    step = 5.0
+    low = min(step, catchment_km)
+    high = max(80.0, -(-catchment_km // step) * step)
+    return {"min": low, "max": high, "step": step if catchment_km % step == 0 else 0.5}
 
 
 def explorer(profile: Profile, inputs: Inputs, *, top: int = 10):
@@ -71,8 +80,9 @@ def explorer(profile: Profile, inputs: Inputs, *, top: int = 10):
     from .maps import MAP_MEASURES, coverage_map
 
     s = profile.analysis
-    catchment = w.FloatSlider(value=float(s["catchment_km"]), min=5, max=80, step=5, description="Catchment km")
-    decay = w.Dropdown(options=["gaussian", "step"], value=s["decay"] if s["decay"] != "table" else "gaussian",
+    catchment = w.FloatSlider(value=float(s["catchment_km"]), description="Catchment km",
+                              **catchment_range(float(s["catchment_km"])))
+    decay = w.Dropdown(options=["gaussian", "step"] + (["table"] if s.get("decay_table") else []), value=s["decay"],
                        description="Decay")
     rule = w.Dropdown(options=list(RULES), value=s["rule"], description="Supply rule")
     rank_by = w.Dropdown(options=list(RANK_MEASURES), value=s["rank_by"], description="Rank by")

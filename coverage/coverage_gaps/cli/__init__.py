@@ -50,5 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except CoverageGapsError as exc:
         notes = "".join(f"\n{note}" for note in getattr(exc, "__notes__", ()))
-        print(f"coverage-gaps {args.command}: {exc}{notes}", file=sys.stderr)
+        from ..publish import terminal_text
+
+        print(terminal_text(f"coverage-gaps {args.command}: {exc}{notes}"), file=sys.stderr)
         return 2

@@ -38,8 +38,9 @@ def print_table(table, columns) -> None:
     import pandas as pd
 
     from .._text import fmt_number
+    from ..publish import terminal_frame
 
-    shown = table[columns].copy()
+    shown = terminal_frame(table[columns])  # names from input files: no escape sequence reaches the terminal
     for col, digits in _DIGITS.items():
         if col in shown:
             shown[col] = shown[col].map(lambda v, d=digits: fmt_number(v, d))

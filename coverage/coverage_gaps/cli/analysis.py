@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 
 from ..errors import InvalidValueError, describe
+from ..publish import terminal_frame, terminal_text
 from ..staging import Staged, check_file, check_folder
 from ._common import DEMO_PROFILE, add_profile_args, load_result, print_table, print_written
 
@@ -67,16 +68,16 @@ def _check(args) -> int:
     if args.json:
         print(json.dumps(report, indent=2, default=str))
         return 0
-    for name, s in report.items():
+    for name, s in report.items():  # names, notes and reasons quote input files: printed through terminal_text
         date = f" (figures dated {s['date']})" if s["date"] else ""
-        print(f"{name}{date}" if s["source"] in name else f"{name}: {s['source']}{date}")
+        print(terminal_text(f"{name}{date}" if s["source"] in name else f"{name}: {s['source']}{date}"))
         print(f"  rows read {s['rows_read']:,}; used {s['rows_used']:,}; "
               f"filtered {s['rows_filtered']:,}; rejected {s['rows_rejected']:,}")
         for note in s["notes"]:
-            print(f"  note: {note}")
+            print(terminal_text(f"  note: {note}"))
         for r in s["first_rejects"]:
             col = f", column {r['column']!r}" if r.get("column") else ""
-            print(f"  reject: row {r['row']}{col}: {r['reason']}")
+            print(terminal_text(f"  reject: row {r['row']}{col}: {r['reason']}"))
     return 0
 
 
@@ -93,9 +94,11 @@ def _run(args) -> int:
     top = target_table(result, top=int(result.settings.get("top", 10)))
     said = "synthetic demo data" in str(result.title).lower()  # the demo's title already says so
     label = " (synthetic demo data)" if result.synthetic and not said else ""
-    print(f"{result.title}{label}: top {len(top)} target areas")
+    print(terminal_text(f"{result.title}{label}: top {len(top)} target areas"))
     print_table(top, ["rank", "area_code", "area_name", "demand", "nearest_km", "access", "unmet_demand",
                       "desert", "drought"])
+    for note in result.notes:
+        print(terminal_text(f"note: {note}"))
     print(f"\nRejected input rows: {len(result.rejects):,} (see {out / 'rejects.csv'})")
     for note in result.notes:  # the date used, codes harmonised, people not placed in an area, coverage
         print(f"note: {note}")
@@ -145,7 +148,7 @@ def _targets(args) -> int:
         if fmt == "table":
             print_table(table, ["rank", "area_code", "area_name", "demand", "unmet_demand", "reason"])
         elif fmt == "csv":
-            write_csv(table, sys.stdout)
+            write_csv(terminal_frame(table), sys.stdout)
         else:
             print(table.to_json(orient="records", indent=2))
         return 0

@@ -11,6 +11,7 @@ in :func:`plan_options` (the keyword arguments of
 
 from __future__ import annotations
 
+import builtins
 import json
 import warnings
 
@@ -42,6 +43,11 @@ def plan_options(args) -> dict:
 
 
 def _print_plan(plan) -> None:
+    from ..publish import terminal_text
+
+    def print(*parts) -> None:  # every line through the publishing policy: no escape sequence reaches the terminal
+        builtins.print(terminal_text(" ".join(map(str, parts))))
+
     label = " (synthetic demo data)" if plan.scenario.before.synthetic else ""
     print(f"{plan.scenario.before.title}{label}")
     print(f"Training plan: {len(plan.picks)} of {plan.k} asked, from {len(plan.candidates)} candidates "

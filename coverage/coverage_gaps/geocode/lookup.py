@@ -54,6 +54,8 @@ class PostcodeLookup:
         self._districts = _index(districts, "district")
         self.online = online
         self.notes: list[str] = []
+        #: One dict per file read by :meth:`from_files`: ``kind, file, read, used, filtered, rejects`` (rows).
+        self.files: list[dict] = []
 
     def __len__(self) -> int:
         return len(self._postcodes) + len(self._districts)
@@ -89,11 +91,30 @@ class PostcodeLookup:
             Optional online layer, see the class docstring.
         """
         notes: list[str] = []
-        full = _read_postcode_file(Path(postcodes).expanduser(), notes) if postcodes is not None else None
-        dist = _read_district_file(Path(districts).expanduser(), notes) if districts is not None else None
+        files: list[dict] = []  # per file: rows read, used, filtered and the rejects (check reconciles them)
+        full = _read_postcode_file(Path(postcodes).expanduser(), notes, files) if postcodes is not None else None
+        dist = _read_district_file(Path(districts).expanduser(), notes, files) if districts is not None else None
         lookup = cls(full, dist, online=online)
         lookup.notes = notes
+        lookup.files = files
         return lookup
+
+    def inputs(self) -> dict:
+        """The files :meth:`from_files` read, as reconciled inputs by name (``postcodes``, ``postcode_districts``).
+
+        Rows without coordinates are filtered; rows with an unreadable key or a repeated key are rejects.
+        """
+        from .._validate import Loaded
+        from ..schema import REJECT_COLUMNS
+
+        out = {}
+        for f in self.files:
+            several = sum(g["kind"] == f["kind"] for g in self.files) > 1
+            name = f"{f['kind']}:{f['file']}" if several else f["kind"]
+            rejects = f["rejects"].astype({"row": "Int64"}).reindex(columns=REJECT_COLUMNS)
+            out[name] = Loaded(table=pd.DataFrame(), rejects=rejects, read=f["read"], used=f["used"],
+                               filtered=f["filtered"], source=f["file"], notes=list(f["notes"]))
+        return out
 
     def locate(self, postcodes: Sequence[object] | pd.Series) -> pd.DataFrame:
         """Locate postcodes in EPSG:27700.
@@ -146,15 +167,17 @@ def _index(frame: pd.DataFrame | None, key: str) -> pd.DataFrame:
 # --- reading lookup files ----------------------------------------------------
 
 
-def _read_postcode_file(path: Path, notes: list[str]) -> pd.DataFrame:
+def _read_postcode_file(path: Path, notes: list[str], files: list | None = None) -> pd.DataFrame:
+    stats = files
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
         if not files:
             raise InvalidValueError(describe("the postcode folder holds no .csv files", file=str(path),
                                              fix="give an ONSPD/NSPL CSV, or Code-Point Open's Data/CSV folder"))
-        return pd.concat([_read_postcode_file(p, notes) for p in files], ignore_index=True)
+        return pd.concat([_read_postcode_file(p, notes, stats) for p in files], ignore_index=True)
     head = _head(path, "postcode lookup")
-    if normalise_postcode(head.iloc[0, 0]) is not None:  # Code-Point Open: no header row
+    header = normalise_postcode(head.iloc[0, 0]) is None
+    if not header:  # Code-Point Open: no header row
         frame = _read_csv(path, "postcode lookup", header=None, usecols=[0, 2, 3],
                           names=["postcode", "easting", "northing"], dtype={"postcode": str})
         none = (frame["easting"] == 0) & (frame["northing"] == 0)  # quality 90: no grid reference
@@ -165,23 +188,45 @@ def _read_postcode_file(path: Path, notes: list[str]) -> pd.DataFrame:
         frame, x, y = _read_coordinates(path, columns, pc_col, "postcode lookup")
         pc = frame[pc_col]
     return _points(normalise_postcodes(pc).to_numpy(), x, y, key="postcode", path=path, notes=notes,
-                   what="postcode rows without a valid postcode or grid reference")
+                   what="postcode rows without a valid postcode or grid reference", files=stats,
+                   first_row=2 if header else 1, raw=pc)
 
 
-def _read_district_file(path: Path, notes: list[str]) -> pd.DataFrame:
+def _read_district_file(path: Path, notes: list[str], files: list | None = None) -> pd.DataFrame:
     columns = [str(c) for c in _head(path, "postcode district").iloc[0]]
     key = _need(columns, _DISTRICT_NAMES, path, "postcode district (outward code)")
     frame, x, y = _read_coordinates(path, columns, key, "postcode district file")
     return _points(frame[key].map(postcode_district).to_numpy(dtype=object), x, y, key="district", path=path,
-                   notes=notes, what="district rows without a valid outward code or coordinates")
+                   notes=notes, what="district rows without a valid outward code or coordinates", files=files,
+                   first_row=2, raw=frame[key])
 
 
-def _points(keys, x, y, *, key: str, path: Path, notes: list[str], what: str) -> pd.DataFrame:
-    """``key, x, y`` rows that have all three; a note counts the rows left out."""
+def _points(keys, x, y, *, key: str, path: Path, notes: list[str], what: str, files: list | None = None,
+            first_row: int = 2, raw=None) -> pd.DataFrame:
+    """``key, x, y`` rows that have all three; a note counts the rows left out; ``files`` gets the counts.
+
+    Rows without coordinates are *filtered* (terminated and non-geographic postcodes have none); rows with
+    coordinates but no valid key, and repeats of a key, are *rejected* with a reason.
+    """
     table = pd.DataFrame({key: keys, "x": np.asarray(x, float), "y": np.asarray(y, float)})
     complete = table.notna().all(axis=1)
     if not complete.all():
         notes.append(f"{path.name}: {int((~complete).sum())} {what} left out")
+    if files is not None:
+        has_xy = table[["x", "y"]].notna().all(axis=1).to_numpy()
+        bad_key = has_xy & table[key].isna().to_numpy()
+        repeat = (complete & table[key].duplicated(keep="first")).to_numpy()
+        raw = pd.Series(keys if raw is None else np.asarray(raw, dtype=object))
+        rejects = pd.DataFrame({
+            "file": path.name, "row": np.flatnonzero(bad_key | repeat) + first_row,
+            "column": key, "value": raw[bad_key | repeat].astype("string").to_numpy(),
+            "reason": np.where(bad_key[bad_key | repeat], f"not a valid {key}: the row cannot be looked up",
+                               f"repeated {key}: the first row with it is used")})
+        files.append({"kind": "postcode_districts" if key == "district" else "postcodes", "file": path.name,
+                      "read": len(table), "used": int((complete & ~repeat).sum()), "filtered": int((~has_xy).sum()),
+                      "rejects": rejects,
+                      "notes": [f"{int((~has_xy).sum())} row(s) without coordinates left out (filtered)"]
+                      if (~has_xy).any() else []})
     return table[complete]
 
 

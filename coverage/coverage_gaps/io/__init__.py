@@ -10,13 +10,17 @@ from .demand import load_asy_d11, load_population
 from .demand_table import load_demand_table
 from .laa import load_laa_offices
 from .partners import PARTNER_COLUMNS, load_partners
-from .regions import load_region_lookup
+from .regions import load_region_lookup, lookup_against_areas, read_region_lookup
+from .subareas import reject_orphan_subareas
 
 __all__ = [
     "read_table",
     "match_column",
     "load_areas",
     "load_region_lookup",
+    "read_region_lookup",
+    "lookup_against_areas",
+    "reject_orphan_subareas",
     "load_asy_d11",
     "load_population",
     "load_demand_table",

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import EmptyInputError, InputFileNotFoundError, InvalidValueError, describe
+from ._clean import clean_control, unsaved_formula_reason, unsaved_formula_rows
 from ._match import choose_date, iso_dates, match_column, norm_label, normalise_name
 
 __all__ = [
@@ -29,6 +30,8 @@ __all__ = [
     "require_file",
     "iso_dates",
     "choose_date",
+    "unsaved_formula_rows",
+    "unsaved_formula_reason",
     "EXCEL_SUFFIXES",
 ]
 
@@ -42,7 +45,9 @@ def require_file(path: str | Path, *, what: str = "input") -> Path:
     """Return ``path`` as a :class:`~pathlib.Path`, or raise if it does not exist."""
     path = Path(path).expanduser()
     if not path.is_file():
-        where = "a folder, not a file" if path.is_dir() else "not found"
+        where = ("a folder, not a file" if path.is_dir() else
+                 "is a symbolic link that leads nowhere (a loop of links, or a missing target)" if path.is_symlink()
+                 else "not found")
         raise InputFileNotFoundError(
             describe(
                 f"{what} file {where}",
@@ -69,8 +74,10 @@ def read_table(
         A ``.csv``/``.txt``/``.tsv`` file or an ``.xlsx``/``.xlsm`` (or ``.xls``,
         when ``xlrd`` is installed) workbook.
     sheet
-        Worksheet name or 0-based position.  By default the first sheet whose
-        top rows hold the ``header_hint`` names, else the first sheet.
+        Worksheet name or 0-based position.  By default the first *visible*
+        worksheet whose top rows hold the ``header_hint`` names, else the
+        first visible worksheet: hidden sheets and chart sheets are skipped,
+        as a person opening the file would.
     header_hint
         Column names expected in the header row (matched ignoring case,
         spaces and punctuation).  The header is the first of the top rows that
@@ -86,7 +93,11 @@ def read_table(
         The table (columns named as in the header, stripped of surrounding
         spaces) and the spreadsheet row number of its first data row: the row
         of ``df.iloc[i]`` is ``first_data_row + i``.  ``df.attrs`` holds
-        ``header_row``, ``sheet`` and ``encoding``.
+        ``header_row``, ``sheet``, ``encoding``, ``notes`` (the worksheet
+        read, hidden sheets skipped, control characters replaced) and
+        ``unsaved_formulas``: ``(row, column, formula)`` of formula cells the
+        workbook holds no saved value for (read as blank: see
+        :func:`unsaved_formula_rows`).
 
     Raises
     ------
@@ -101,8 +112,10 @@ def read_table(
     hints = [normalise_name(h) for h in (header_hint or []) if normalise_name(h)]
     encoding = None
     sheet_name = None
+    notes: list[str] = []
+    formulas: list[tuple[int, int, str]] = []
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        rows, sheet_name = _excel_rows(path, sheet, hints)
+        rows, sheet_name, notes, formulas = _excel_rows(path, sheet, hints)
     else:
         rows, encoding = _csv_rows(path)
     while rows and _blank(rows[-1]):
@@ -126,7 +139,10 @@ def read_table(
         df = df.apply(lambda col: col.map(_as_text)).astype("string")
     elif dtype is not None:
         df = df.astype(dtype)
-    df.attrs.update({"header_row": header_at + 1, "sheet": sheet_name, "encoding": encoding, "file": path.name})
+    notes += clean_control(df, path.name, first_row=header_at + 2)
+    unsaved = [(i + 1, header[j], f) for i, j, f in formulas if i > header_at and j < len(header)]
+    df.attrs.update({"header_row": header_at + 1, "sheet": sheet_name, "encoding": encoding, "file": path.name,
+                     "notes": notes, "unsaved_formulas": unsaved})
     return df, header_at + 2
 
 
@@ -161,9 +177,11 @@ def _csv_rows(path: Path) -> tuple[list[list[str]], str]:
         ) from None
 
 
-def _excel_rows(path: Path, sheet, hints) -> tuple[list[list], str]:
+def _excel_rows(path: Path, sheet, hints) -> tuple[list[list], str, list[str], list[tuple[int, int, str]]]:
+    """Rows of the worksheet a person would read, notes on the choice, and formula cells with no saved value."""
     if path.suffix.lower() == ".xls":
-        return _xls_rows(path, sheet, hints)
+        rows, name = _xls_rows(path, sheet, hints)
+        return rows, name, [], []
     import openpyxl
 
     try:
@@ -174,14 +192,60 @@ def _excel_rows(path: Path, sheet, hints) -> tuple[list[list], str]:
                      fix="open it in Excel and save it again as .xlsx, or export the sheet to CSV")
         ) from None
     try:
-        names = book.sheetnames
-        name = _pick_sheet(names, sheet, path,
-                           lambda n: [list(r) for r in book[n].iter_rows(min_row=1, max_row=_HEADER_SEARCH_ROWS,
-                                                                          values_only=True)], hints)
-        rows = [list(r) for r in book[name].iter_rows(min_row=1, values_only=True)]
+        tables = {ws.title: ws for ws in book.worksheets}  # chart sheets hold no cells: never a table
+        hidden = [n for n, ws in tables.items() if getattr(ws, "sheet_state", "visible") != "visible"]
+        if sheet is not None and _named_sheet(book.sheetnames, sheet) not in tables:
+            named = _named_sheet(book.sheetnames, sheet)
+            if named is not None:
+                raise InvalidValueError(describe(
+                    "the sheet is a chart, not a table", file=path.name, value=sheet,
+                    expected="one of the worksheets " + ", ".join(repr(n) for n in tables),
+                    fix="name the worksheet that holds the table"))
+        visible = [n for n in tables if n not in hidden]
+        if not visible and sheet is None:
+            raise InvalidValueError(describe(
+                "the workbook has no visible worksheet", file=path.name,
+                fix="unhide the sheet with the table (right-click a tab > Unhide), or name it with sheet ="))
+        name = _pick_sheet(visible if sheet is None else list(tables), sheet, path,
+                           lambda n: [list(r) for r in tables[n].iter_rows(min_row=1, max_row=_HEADER_SEARCH_ROWS,
+                                                                            values_only=True)], hints)
+        rows = [list(r) for r in tables[name].iter_rows(min_row=1, values_only=True)]
     finally:
         book.close()
-    return rows, name
+    notes = [f"{path.name}: read worksheet {name!r}"
+             + (f" (hidden, named in the profile)" if name in hidden else "")
+             + (f"; hidden sheet(s) skipped: {', '.join(repr(n) for n in hidden if n != name)}"
+                if [n for n in hidden if n != name] else "")]
+    return rows, name, notes, _unsaved_formulas(path, name, rows)
+
+
+def _unsaved_formulas(path: Path, name: str, rows: list[list]) -> list[tuple[int, int, str]]:
+    """(row index, column index, formula) of formula cells the workbook holds no saved value for."""
+    if not any(v is None for r in rows for v in r):
+        return []
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        found = []
+        for i, formulas in enumerate(book[name].iter_rows(min_row=1, values_only=True)):
+            if i >= len(rows):
+                break
+            for j, f in enumerate(formulas):
+                if isinstance(f, str) and f.startswith("=") and (j >= len(rows[i]) or rows[i][j] is None):
+                    found.append((i, j, f))
+    finally:
+        book.close()
+    return found
+
+
+def _named_sheet(names: list[str], sheet) -> str | None:
+    if isinstance(sheet, int) and not isinstance(sheet, bool):
+        return names[sheet] if 0 <= sheet < len(names) else None
+    if sheet in names:
+        return sheet
+    folded = {normalise_name(n): n for n in names}
+    return folded.get(normalise_name(sheet))
 
 
 def _xls_rows(path: Path, sheet, hints) -> tuple[list[list], str]:

@@ -31,8 +31,9 @@ from ..errors import (
 )
 from ..schema import AREA_CODE, AREA_NAME, CRS_BNG
 from ._match import ONS_CODE, ONS_NAME, match_column
+from ._clean import CONTROL_RE as _CONTROL_RE, ESCAPE_RE as _ESCAPE_RE
 from ._read import require_file
-from .regions import _add_regions, _keep_regions, _lookup_frame, load_region_lookup
+from .regions import _add_regions, _keep_regions, _lookup_frame, areas_without_region, load_region_lookup
 
 __all__ = ["load_areas", "load_region_lookup"]
 
@@ -43,6 +44,8 @@ _UK_BNG = (-250_000, -20_000, 800_000, 1_300_000)
 #: Whole-UK extent in degrees (lon_min, lat_min, lon_max, lat_max).
 _UK_DEG = (-11.0, 49.0, 3.0, 62.0)
 _PARQUET = (".parquet", ".geoparquet")
+#: Tables, never boundaries (GDAL would read a CSV as a layer without geometry).
+_TABLES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
 
 
 def load_areas(
@@ -124,12 +127,20 @@ def load_areas(
         warnings.warn(text, stacklevel=2)
         notes.append(text)
 
+    notes += _overlap_note(gdf, code, path.name)
+    name, note = _clean_names(name, path.name)
+    notes += note
     table = gpd.GeoDataFrame({AREA_CODE: code[gdf.index], AREA_NAME: name[gdf.index]}, index=gdf.index)
     filtered = 0
     if region_lookup is not None:
         lookup = (_lookup_frame(region_lookup, "region lookup") if isinstance(region_lookup, pd.DataFrame)
                   else load_region_lookup(region_lookup))  # already in the lookup's shape
         table = _add_regions(table, lookup)
+        orphans = areas_without_region(table)
+        if orphans:
+            notes.append(f"{path.name}: {len(orphans)} area(s) have no region in the region lookup, so they lie "
+                         f"outside every study region: {_listing(orphans)} (add them to the lookup if they belong "
+                         "to one)")
     if regions is not None:
         table, filtered, note = _keep_regions(table, regions, path, region_lookup is not None)
         notes += note
@@ -137,6 +148,7 @@ def load_areas(
     carried = carried.drop(columns=[c for c in carried.columns if c in table.columns])
     table = gpd.GeoDataFrame(table.join(carried), geometry=gdf.geometry[table.index], crs=CRS_BNG)
     table = table.rename_geometry("geometry") if table.geometry.name != "geometry" else table
+    table.attrs["feature_rows"] = [int(r) for r in table.index]  # row numbers for later rejects (sub-areas)
     table = table.reset_index(drop=True)
     loaded = Loaded(table=table, rejects=log.frame(), read=read, used=len(table), filtered=filtered,
                     source=path.name, notes=notes)
@@ -149,6 +161,12 @@ def load_areas(
 def _read_geo(path: Path, layer) -> gpd.GeoDataFrame:
     if path.stat().st_size == 0:
         raise EmptyInputError(describe("the file is empty", file=path.name, fix="export the boundaries again"))
+    if path.suffix.lower() in _TABLES:
+        raise InvalidValueError(describe(
+            "a table was given as the area boundaries", file=path.name,
+            expected="a boundary file with polygons: GeoJSON, GeoPackage, Shapefile or GeoParquet",
+            fix="give the boundaries (e.g. ONS LAD boundaries as GeoJSON from the Open Geography Portal); a table "
+                "of area codes belongs in [[inputs.demand]] or [inputs.region_lookup]"))
     try:
         if path.suffix.lower() in _PARQUET:
             gdf = gpd.read_parquet(path)
@@ -167,6 +185,12 @@ def _read_geo(path: Path, layer) -> gpd.GeoDataFrame:
         hint = "check the layer name" if layer is not None else "open it in QGIS to check it is a boundary file"
         raise InvalidValueError(describe(f"cannot read the boundaries ({type(exc).__name__}: {exc})",
                                          file=path.name, fix=hint)) from None
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:  # e.g. a CSV GDAL can read
+        raise InvalidValueError(describe(
+            "the file holds a table without geometry, not area boundaries", file=path.name,
+            value=", ".join(map(str, list(gdf.columns)[:6])),
+            expected="a boundary file with polygons: GeoJSON, GeoPackage, Shapefile or GeoParquet",
+            fix="give the boundaries (e.g. ONS LAD boundaries as GeoJSON from the Open Geography Portal)"))
     if len(gdf) == 0:
         raise EmptyInputError(describe("the file holds no features", file=path.name,
                                        fix="export the boundaries again (check the layer and any filter)"))
@@ -313,6 +337,37 @@ def _polygonal_part(geom):
     if not polys:
         return None
     return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
+
+
+def _clean_names(name: pd.Series, file: str) -> tuple[pd.Series, list[str]]:
+    """Area names without control characters or escape sequences (they reach terminals and spreadsheets)."""
+    found = name.str.contains(_CONTROL_RE, regex=True).fillna(False)
+    if not found.any():
+        return name, []
+    fixed = name.str.replace(_ESCAPE_RE, "", regex=True).str.replace(_CONTROL_RE, " ", regex=True)
+    fixed = fixed.str.split().str.join(" ")
+    return fixed.where(found, name), [f"{file}: {int(found.sum())} area name(s) held control characters or escape "
+                                      f"sequences, cleaned (escape sequences removed, other control characters made spaces): "
+                                      f"{_listing(list(fixed[found]))}"]
+
+
+def _overlap_note(gdf: gpd.GeoDataFrame, code: pd.Series, file: str) -> list[str]:
+    """A note naming areas whose inner point lies inside another area: overlapping areas count people twice.
+
+    One point per area keeps this fast (a layer mixing two geographies or two vintages is caught; slivers
+    along generalised borders are not).
+    """
+    geom = gdf.geometry.to_numpy()
+    if len(geom) < 2:
+        return []
+    inner, other = gpd.GeoSeries(geom).sindex.query(shapely.point_on_surface(geom), predicate="intersects")
+    pair = inner != other
+    if not pair.any():
+        return []
+    codes = code[gdf.index].to_numpy()
+    pairs = [f"{codes[a]} lies in {codes[b]}" for a, b in zip(inner[pair], other[pair])]
+    return [f"{file}: {len(pairs)} area(s) overlap another area, so people and providers there could count in "
+            f"both: {_listing(pairs)} (check the file holds one geography of one vintage)"]
 
 
 def _raise_duplicates(code: pd.Series, path: Path, column: str) -> None:

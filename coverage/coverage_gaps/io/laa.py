@@ -18,7 +18,7 @@ from ..errors import InvalidValueError, describe
 from ..schema import (CAPACITY, CATEGORIES, CATEGORY_ASYLUM, CATEGORY_IMMIGRATION, IAAS_GRADE, LAA_CONTRACT,
                       OISC_LEVEL, POSTCODE, PROVIDER_ID, PROVIDER_NAME, REGULATED, STATUS)
 from ._locate import _assemble, _drop_blank_rows, _locate_rows, _missing, _reject_outside
-from ._read import match_column, read_table
+from ._read import match_column, read_table, unsaved_formula_reason, unsaved_formula_rows
 from .partners import _TRUE
 
 __all__ = ["load_laa_offices", "LAA_CATEGORY_MAP"]
@@ -62,7 +62,9 @@ def load_laa_offices(path: str | Path, *, categories: tuple[str, ...] = ("IMMAS"
         raise InvalidValueError(describe("no LAA category codes given", column="categories", value=categories,
                                          expected="codes such as 'IMMAS'", fix="pass categories=('IMMAS',)"))
     df, first = read_table(path, header_hint=["office_id", "organisation", "postcode", "categories", "lon", "lat"])
+    unsaved = unsaved_formula_rows(df, first)
     df, rows, notes = _drop_blank_rows(df, first)
+    notes = list(df.attrs.get("notes", [])) + notes
     spec = {"office_id": ["office_id", "office id"], "organisation": ["organisation", "organization", "name"],
             "categories": ["categories", "category codes"], POSTCODE: ["postcode", "post code"],
             "longitude": ["lon", "longitude", "lng"], "latitude": ["lat", "latitude"]}
@@ -92,6 +94,11 @@ def load_laa_offices(path: str | Path, *, categories: tuple[str, ...] = ("IMMAS"
     located = _locate_rows(df, {k: found[k] for k in ("latitude", "longitude", POSTCODE)}, rows, log,
                           geocoder=geocoder)
     bad = located.bad.copy()
+    for i, r in enumerate(rows):  # a blank formula cell would silently read as blank: reject the row
+        if r - first in unsaved and not bad[i]:
+            column, formula = unsaved[r - first]
+            log.add(r, unsaved_formula_reason(formula), column=column, value=formula)
+            bad[i] = True
     for i in np.flatnonzero(office.eq("").to_numpy() & ~bad):
         log.add(rows[i], "no office_id", column=found["office_id"], value="")
         bad[i] = True

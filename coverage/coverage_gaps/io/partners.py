@@ -10,6 +10,7 @@ published.  Every row is used or rejected with a reason.
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 import geopandas as gpd
@@ -21,15 +22,16 @@ from ..errors import InvalidValueError, MissingColumnError, describe
 from ..schema import (CAPACITY, CATEGORIES, CATEGORY_ASYLUM, CATEGORY_IMMIGRATION, IAAS_GRADE, LAA_CONTRACT,
                       OISC_LEVEL, POSTCODE, PROVIDER_ID, PROVIDER_NAME, REGULATED, STATUS)
 from ._locate import _assemble, _drop_blank_rows, _Located, _locate_rows, _missing, _reject_outside
-from ._read import match_column, read_table
+from ._numbers import DECIMAL_MARKS, parse_number
+from ._read import match_column, normalise_name, read_table, unsaved_formula_reason, unsaved_formula_rows
 
-__all__ = ["load_partners", "PARTNER_COLUMNS"]
+__all__ = ["load_partners", "PARTNER_COLUMNS", "MAX_CAPACITY"]
 
 #: Partner-list fields and the header spellings accepted for each (first match wins).
 PARTNER_COLUMNS: dict[str, list[str]] = {
     PROVIDER_ID: ["provider_id", "provider id", "id", "partner id", "ref"],
     PROVIDER_NAME: ["name", "organisation", "organization", "organisation name", "organization name",
-                    "provider", "provider name", "partner name", "office name"],
+                    "provider", "provider name", "partner name", "office name", "firm", "firm name"],
     OISC_LEVEL: ["oisc_level", "OISC level", "IAA level", "OISC/IAA level", "IAA/OISC level", "level", "OISC",
                  "IAA", "accreditation level"],
     CATEGORIES: ["categories", "category", "OISC categories", "IAA categories", "advice categories"],
@@ -45,6 +47,13 @@ PARTNER_COLUMNS: dict[str, list[str]] = {
     IAAS_GRADE: ["iaas_grade", "IAAS grade", "IAAS", "IAAS level", "Law Society IAAS"],
 }
 _LOCATION_FIELDS = ("latitude", "longitude", "easting", "northing", POSTCODE)
+#: Headers that name an organisation: preferred over a bare "name", which is often a contact person.
+_ORGANISATION_NAMES = [n for n in PARTNER_COLUMNS[PROVIDER_NAME] if n != "name"]
+#: Header words of columns about a person (private unless the profile maps them to a field).
+_PERSONAL_WORDS = ("name", "contact", "person", "phone", "tel", "mobile", "email", "e-mail", "mail", "note",
+                   "comment", "address")
+#: A capacity above this per office is a typing slip or a total, unless the profile raises it (max_capacity).
+MAX_CAPACITY = 10_000.0
 _LEVEL_RE = re.compile(r"(?:(?:oisc|iaa)\s*)?(?:level|lvl|l)?\s*(\d+)(?:\.0+)?")
 _NO_LEVEL = {"", "none", "no", "n/a", "na", "-", "not accredited", "unaccredited"}
 _TRUE, _FALSE = {"yes", "y", "true", "t", "1"}, {"no", "n", "false", "f", "0", "", "-", "none"}
@@ -62,7 +71,8 @@ _STATUS_WORDS = {"partner": "partner", "prospective": "prospective", "prospect":
 
 
 def load_partners(path: str | Path, *, sheet: str | int | None = None, columns: dict[str, str] | None = None,
-                  geocoder=None, areas: gpd.GeoDataFrame | None = None, source: str | None = None) -> Loaded:
+                  geocoder=None, areas: gpd.GeoDataFrame | None = None, source: str | None = None,
+                  decimal: str = ".", max_capacity: float = MAX_CAPACITY) -> Loaded:
     """Load a partner list in the template format (CSV or XLSX).
 
     Parameters
@@ -84,6 +94,12 @@ def load_partners(path: str | Path, *, sheet: str | int | None = None, columns: 
         Area polygons; a provider outside every area is rejected.
     source
         Name for the ``source`` column and rejects (default: the file name).
+    decimal
+        The file's decimal mark: ``"."`` (default; ``1,5`` is then a reject,
+        never 15) or ``","`` (``1,5`` is 1.5).
+    max_capacity
+        Capacities above this per office are rejects (a typing slip, a total
+        for many offices, or ``1e308``); raise it for a file of big offices.
 
     Returns
     -------
@@ -100,10 +116,24 @@ def load_partners(path: str | Path, *, sheet: str | int | None = None, columns: 
     source = source or path.name
     df, first = read_table(path, sheet=sheet, header_hint=["name", "organisation", "postcode", "oisc level",
                                                            "latitude", "longitude", "capacity", "status"])
+    if decimal not in DECIMAL_MARKS:
+        raise InvalidValueError(describe("decimal mark not recognised", column="decimal", value=decimal,
+                                         expected="'.' or ','", fix="write decimal = \".\" or decimal = \",\""))
+    unsaved = unsaved_formula_rows(df, first)
     df, rows, notes = _drop_blank_rows(df, first)
+    notes = list(df.attrs.get("notes", [])) + notes
     found = _find_columns(df, columns, file=source)
+    private = _private_columns(df, found)
+    if private:
+        notes.append("private columns, carried but never published: " + ", ".join(repr(str(c)) for c in private))
     log = RejectLog(source)
     bad = np.zeros(len(df), dtype=bool)
+    for i, r in enumerate(rows):  # a blank formula cell would silently take a default: reject the row
+        if r - first in unsaved:
+            column, formula = unsaved[r - first]
+            log.add(r, unsaved_formula_reason(formula), column=column, value=formula)
+            bad[i] = True
+    unsaved_bad = bad.copy()
 
     def text(field: str) -> list[str]:
         col = found.get(field)
@@ -112,6 +142,9 @@ def load_partners(path: str | Path, *, sheet: str | int | None = None, columns: 
     def parse(field: str, parser, default):
         values, col = [], found.get(field, field)
         for i, raw in enumerate(text(field)):
+            if unsaved_bad[i]:
+                values.append(default)
+                continue
             try:
                 values.append(parser(raw) if raw else default)
             except ValueError as exc:
@@ -121,7 +154,7 @@ def load_partners(path: str | Path, *, sheet: str | int | None = None, columns: 
         return values
 
     names = text(PROVIDER_NAME)
-    for i in np.flatnonzero([not n for n in names]):
+    for i in np.flatnonzero(np.array([not n for n in names], dtype=bool) & ~unsaved_bad):
         log.add(rows[i], "no name: every provider needs a name", column=found[PROVIDER_NAME], value="")
         bad[i] = True
     table = pd.DataFrame({
@@ -130,7 +163,7 @@ def load_partners(path: str | Path, *, sheet: str | int | None = None, columns: 
         CATEGORIES: parse(CATEGORIES, _categories, ""),
         LAA_CONTRACT: parse(LAA_CONTRACT, _bool, False),
         REGULATED: parse(REGULATED, _bool, False),
-        CAPACITY: parse(CAPACITY, _capacity, 1.0),
+        CAPACITY: parse(CAPACITY, partial(_capacity, decimal=decimal, max_capacity=max_capacity), 1.0),
         STATUS: parse(STATUS, _status, ""),
         IAAS_GRADE: text(IAAS_GRADE),
     })
@@ -192,17 +225,17 @@ def _bool(raw: str) -> bool:
                               fix="write yes or no (blank means no)"))
 
 
-def _capacity(raw: str) -> float:
+def _capacity(raw: str, *, decimal: str = ".", max_capacity: float = MAX_CAPACITY) -> float:
     expected = "advisers or FTE as a number, 0 or more; blank means 1"
-    try:
-        value = float(raw.replace(",", ""))
-    except ValueError:
-        value = float("nan")
-    if not np.isfinite(value):
-        raise ValueError(describe("capacity is not a number", value=raw, expected=expected))
+    value = parse_number(raw, what="capacity", decimal=decimal, expected=expected)
     if value < 0:
         raise ValueError(describe("capacity is negative", value=raw, expected=expected,
                                   fix="write the number of advisers or FTE (0 for none)"))
+    if value > max_capacity:
+        raise ValueError(describe("capacity above the plausible maximum for one office", value=raw,
+                                  expected=f"at most {max_capacity:,.0f} advisers, FTE or matter starts per office",
+                                  fix="check the figure (a typing slip, or a total for many offices?); if it is "
+                                  "right, raise max_capacity for this input in the profile"))
     return value
 
 
@@ -224,6 +257,10 @@ def _find_columns(df: pd.DataFrame, columns: dict[str, str] | None, *, file: str
                                              expected="one of " + ", ".join(PARTNER_COLUMNS),
                                              fix="map contract fields to your file's headers, e.g. "
                                              "{'name': 'Organisation'}"))
+        if not isinstance(header, str) or not header.strip():
+            raise InvalidValueError(describe(f"the column mapping for {field!r} is not a header", value=header,
+                                             expected="the file's header as text, e.g. {'name': 'Organisation'}",
+                                             fix="write the header exactly as the file has it, in quotes"))
         hit = header if header in df.columns else match_column(df.columns, header)
         if hit is None:
             raise MissingColumnError(describe(f"mapped column for {field!r} not found", file=file, value=header,
@@ -231,6 +268,10 @@ def _find_columns(df: pd.DataFrame, columns: dict[str, str] | None, *, file: str
                                               + ", ".join(repr(str(c)) for c in df.columns),
                                               fix="correct the header in the column mapping"))
         found[field] = hit
+    if PROVIDER_NAME not in found:
+        name = _organisation_column([c for c in df.columns if c not in found.values()], file=file)
+        if name is not None:
+            found[PROVIDER_NAME] = name
     for field, names in PARTNER_COLUMNS.items():
         if field not in found:
             hit = match_column([c for c in df.columns if c not in found.values()], names)
@@ -250,6 +291,29 @@ def _find_columns(df: pd.DataFrame, columns: dict[str, str] | None, *, file: str
                                           + ", ".join(repr(str(c)) for c in df.columns),
                                           fix="add a postcode column (or latitude and longitude)"))
     return found
+
+
+def _organisation_column(columns: list, *, file: str):
+    """The organisation's name column: organisation words beat a bare ``name`` (often a contact person).
+
+    Raises when two columns could both be the organisation's name: the profile must say which.
+    """
+    wanted = {normalise_name(n) for n in _ORGANISATION_NAMES}
+    hits = [c for c in columns if normalise_name(c) in wanted]
+    if len(hits) > 1:
+        raise MissingColumnError(describe(
+            "several columns could be the organisation's name: " + ", ".join(repr(str(c)) for c in hits), file=file,
+            expected="one column named like an organisation (organisation, provider, firm, office name)",
+            fix=f"say which one in the profile's [[inputs.providers]]: columns = {{ name = \"{hits[0]}\" }} "
+            f"(in Python: columns={{'name': {str(hits[0])!r}}})"))
+    return hits[0] if hits else match_column(columns, ["name"])
+
+
+def _private_columns(df: pd.DataFrame, found: dict) -> list:
+    """Columns not mapped to a field that look like a person's name, contact, phone, email or notes."""
+    used = set(found.values())
+    return [c for c in df.columns if c not in used
+            and any(w in str(c).casefold().replace("_", " ") for w in _PERSONAL_WORDS)]
 
 
 def _reject_duplicates(table: pd.DataFrame, located: _Located, rows: list[int], log: RejectLog, found: dict,
