@@ -151,3 +151,21 @@ def test_another_quarter_is_harmonised_to_the_boundaries_in_use(real_data, raw):
     assert moved.loc["E07000004", "method"] == "summed into its successor"  # Aylesbury Vale into Buckinghamshire
     at = raw[(raw["Date"] == "2017-12-31") & raw["LAD Code"].str.match(DISTRICT).fillna(False)]
     assert older.table["asylum_support"].sum() == pytest.approx(at["people"].sum())
+
+
+def test_a_profile_can_override_the_coverage(real_data, raw):
+    uk = run_profile(WM, data_dir=real_data, overrides={"coverage": "United Kingdom"})
+    at = raw[raw["Date"] == "2024-09-30"]
+    people = at.loc[at["LAD Code"].str.match(DISTRICT).fillna(False), "people"].sum()
+    capacity = uk.providers.loc[uk.providers["qualifying"], schema.CAPACITY].sum()
+    assert uk.coverage == "United Kingdom"
+    assert uk.benchmark == pytest.approx(capacity / people * 1000)
+    assert uk.areas[schema.REASON].str.contains("across the United Kingdom").all()
+
+
+def test_an_unknown_coverage_is_refused_by_the_profile(real_data):
+    from coverage_gaps.config import load_profile
+    from coverage_gaps.errors import ProfileError
+
+    with pytest.raises(ProfileError, match="coverage"):
+        load_profile(WM, data_dir=real_data, overrides={"coverage": "Englund"})

@@ -310,7 +310,8 @@ def _benchmark(providers: gpd.GeoDataFrame, areas: pd.DataFrame, s: dict, territ
             fix="add a provider file with Level 2+ asylum advisers or LAA offices, or set [analysis] "
                 "people_per_adviser (e.g. 200) to measure against a standard"))
     return value, (f"(the standard: one adviser per {people:,.0f} people)" if people
-                   else f"across {territory}" if territory else "across all areas in the data")
+                   else f"across {'the ' if territory == 'United Kingdom' else ''}{territory}" if territory
+                   else "across all areas in the data")
 
 
 def _study_region(areas: gpd.GeoDataFrame, regions) -> gpd.GeoDataFrame:
