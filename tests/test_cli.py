@@ -27,7 +27,7 @@ def test_run_writes_every_output_and_prints_the_top_ten(tmp_path, capsys):
     assert targets["rank"].tolist() == list(range(1, len(targets) + 1))
     # every export made from the demo says so
     assert (targets["data_note"] == "synthetic demo data").all()
-    about = pd.read_excel(tmp_path / "targets.xlsx", sheet_name="about").set_index("item")["value"]
+    about = pd.read_excel(tmp_path / "targets.xlsx", sheet_name="about").set_index("Item")["Value"]  # headings in words
     assert about["data"].startswith("synthetic demo data")
     with sqlite3.connect(tmp_path / "areas.gpkg") as db:
         descriptions = [d for (d,) in db.execute("select description from gpkg_contents order by table_name")]

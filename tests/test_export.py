@@ -70,10 +70,12 @@ def test_exports_neutralise_cells_and_are_byte_identical(tmp_path):
     wb = load_workbook(tmp_path / "a" / "targets.xlsx")
     ws = wb["targets"]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:N3"  # 11 contract columns + region_code, coverage_share, candidates
-    assert ws["G1"].value == "access" and ws["G2"].number_format == "0.00"
+    # 11 contract columns with one gap column for desert and drought, + region_code, coverage_share, candidates
+    assert ws.auto_filter.ref == "A1:M3"
+    assert ws["G1"].value == "Access per 1,000 in need" and ws["G2"].number_format == "#,##0.00"
+    assert ws["I1"].value == "Gap" and [ws["I2"].value, ws["I3"].value] == ["desert", "at or above"]
     assert ws["C2"].value == "'=HYPERLINK(\"http://x\")" and ws["C2"].data_type == "s"
-    assert wb.sheetnames == ["targets", "candidates", "rejects", "about"]
+    assert wb.sheetnames == ["targets", "candidates", "rejects", "about", "definitions"]
     about = {r[0]: r[1] for r in wb["about"].iter_rows(min_row=2, values_only=True)}
     assert about["generated on"] == "2026-01-02" and "data" not in about  # real data: no synthetic note
     layer = gpd.read_file(tmp_path / "a" / "areas.gpkg", layer="areas")

@@ -21,7 +21,7 @@ from coverage_gaps import _assets, maps
 from coverage_gaps.errors import InvalidValueError, MissingCRSError
 from coverage_gaps.maps import _geometry
 from coverage_gaps.maps._classify import MEASURES, classify
-from coverage_gaps.maps._layers import Banner, DataLayer, HtmlControl, esc, safe_json
+from coverage_gaps.maps._layers import Banner, DataLayer, HtmlControl, LayerList, esc, safe_json
 
 
 def _layers(m, kind=None):
@@ -64,11 +64,13 @@ def tiny_html(tiny_map):
 def test_map_has_areas_targets_provider_layers_legend_and_layer_control(tiny_map):
     names = [layer.layer_name for layer in _layers(tiny_map)]
     assert names == [
-        "Areas: Unmet need", "Top 3 target areas", "OISC Level 2+ or regulated adviser (2)",
+        "Areas: Unmet need", "Areas: gap category", "Top 3 target areas", "Place names",
+        "OISC Level 2+ or regulated adviser (2)",
         "Legal aid (LAA) office (1)", "OISC Level 1 (advice and assistance) (2)", "Prospective partner (1)",
         "Other organisation (not accredited) (1)"]
     assert [layer.show for layer in _layers(tiny_map, "providers")] == [True, True, True, True, False]
-    assert sum(isinstance(c, folium.LayerControl) for c in tiny_map._children.values()) == 1
+    assert sum(isinstance(c, LayerList) for c in tiny_map._children.values()) == 1
+    assert [(layer.overlay, layer.show) for layer in _layers(tiny_map)[:2]] == [(False, False), (False, True)]
     assert sum(type(c) is HtmlControl for c in tiny_map._children.values()) == 1
     assert not any(isinstance(c, folium.TileLayer) for c in tiny_map._children.values())
 
@@ -117,7 +119,9 @@ def test_few_distinct_values_each_get_their_own_class(tiny_map):
     # unmet need 1200, 640, 30, 0, 0, 0: four distinct values <= k=5
     assert areas.data["cols"]["k"] == [3, 2, 1, 0, 0, 0]
     legend = [c for c in tiny_map._children.values() if type(c) is HtmlControl][0].html
-    assert re.findall(r'cg-sw" style="background:[^"]+"></span>([^<]+)<', legend) == ["0", "30", "640", "1,200"]
+    measure_key = legend.split('data-view="measure"')[1]
+    assert re.findall(r'cg-sw" style="background:[^"]+"></span>([^<]+)<', measure_key) == ["0", "30", "640", "1,200"]
+    assert "No data" not in measure_key  # every area has a figure: no empty "No data (0 areas)" line
 
 
 def test_natural_breaks_for_two_classes_are_the_least_squares_split():
@@ -125,7 +129,7 @@ def test_natural_breaks_for_two_classes_are_the_least_squares_split():
     classes = classify([1200, 640, 30, 0, 0, 0], k=2, spec=MEASURES["unmet_demand"])
     assert classes.bins == (30.0, 1200.0)
     assert classes.index.tolist() == [1, 1, 0, 0, 0, 0]
-    assert classes.labels == ("0 – 30", "30 – 1,200")
+    assert classes.labels == ("0 to 30", "31 to 1,200")  # whole people: the classes do not overlap
     assert classes.colours == ("#ffeda0", "#f03b20")
 
 
@@ -146,7 +150,7 @@ def test_unreachable_areas_join_the_top_distance_class():
 
 def test_legend_states_measure_unit_and_data_date(tiny_map):
     legend = [c for c in tiny_map._children.values() if type(c) is HtmlControl][0].html
-    assert "<summary><h4>Unmet need</h4></summary>" in legend
+    assert "<summary>Map key</summary>" in legend and "<h4>Unmet need</h4>" in legend
     assert "people on asylum support whose need is not met (estimate)" in legend
     assert "People on asylum support (Home Office, table Asy_D11): 2024-09-30" in legend
     assert "Top 3 target areas (number = rank)" in legend

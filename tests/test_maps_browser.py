@@ -17,7 +17,7 @@ from coverage_gaps import maps
 
 pytestmark = pytest.mark.browser
 
-AREA_PATHS = ".leaflet-overlay-pane path.cg-area"
+AREA_PATHS = ".leaflet-cgareas-pane path.cg-area"
 MAP = "window[document.querySelector('.folium-map').id]"
 
 
@@ -45,7 +45,12 @@ def test_map_renders_offline_with_every_layer(chromium, out_dir, tmp_path):
         assert _count(page, "path.cg-provider") == 6  # 7 providers; "not accredited" is off at first
         assert page.eval_on_selector_all(".cg-rank", "els => els.map(e => e.textContent)") == ["1", "2", "3"]
         assert _count(page, "path.cg-target") == 3
-        assert "Unmet need" in page.inner_text(".cg-legend")
+        key = page.inner_text(".cg-legend")
+        assert "Gap category" in key and "Advice desert" in key and "Unmet need" not in key  # the gap view first
+        page.get_by_label("Areas: Unmet need").check()  # the other view: the key follows
+        key = page.inner_text(".cg-legend")
+        assert "Unmet need" in key and "Gap category" not in key and _count(page, AREA_PATHS) == 6
+        page.get_by_label("Areas: gap category").check()
         assert page.inner_text(".cg-banner") == "Synthetic demo data: not real places or people"
         assert page.evaluate("typeof L.markerClusterGroup") == "undefined"  # not needed, not inlined
         page.locator("path.cg-area").nth(0).hover(position={"x": 12, "y": 12}, force=True)
@@ -87,7 +92,7 @@ def test_large_layers_cluster_offline(chromium, out_dir, tmp_path):
         page.wait_for_selector(AREA_PATHS)
         page.evaluate(f"{MAP}.setZoom(9, {{animate: false}})")
         page.wait_for_selector(".marker-cluster.cg-cluster")
-        counts = page.eval_on_selector_all(".marker-cluster.cg-cluster", "els => els.map(e => +e.textContent)")
+        counts = page.eval_on_selector_all(".marker-cluster.cg-cluster", "els => els.map(e => parseInt(e.textContent, 10))")
         assert sorted(counts) == [2, 2]  # Level 2+ and Level 1 pairs; single points stay points
     assert log.clean, log.summary()
 

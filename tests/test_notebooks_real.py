@@ -6,10 +6,13 @@ this test points their parameters cell at real data through the environment.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 
 import nbformat
 import pytest
 
+from browser import need_chromium
 from conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -17,7 +20,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 @pytest.mark.realdata
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_on_the_west_midlands(path, real_data, tmp_path, monkeypatch):
+def test_notebook_runs_on_the_west_midlands(path, real_data, tmp_path, monkeypatch, out_dir):
     from nbclient import NotebookClient
 
     monkeypatch.setenv("COVERAGE_GAPS_PROFILE", str(ROOT / "data" / "profiles" / "west-midlands.toml"))
@@ -36,6 +39,19 @@ def test_notebook_runs_on_the_west_midlands(path, real_data, tmp_path, monkeypat
     assert "Demo Region" not in text and "synthetic demo data" not in text.lower()
     if path.stem.startswith("02"):
         assert (tmp_path / "targets.xlsx").stat().st_size > 0 and (tmp_path / "targets.csv").stat().st_size > 0
+    # No Python warning printed: warnings go into the folded "Data notes" outputs.
+    printed = [o.text for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+               if o.output_type == "stream" and o.name == "stderr"]
+    assert printed == []
+    shown = [o["data"]["text/html"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+             if o.output_type in ("display_data", "execute_result") and "text/html" in o.get("data", {})]
+    assert shown and not any(">BNG_E<" in h or ">OBJECTID<" in h for h in shown)  # no internal columns shown
+    page_html = '<html lang="en-GB"><body style="font-family:sans-serif">' + "<hr>".join(shown) + "</body></html>"
+    (out_dir / f"{path.stem}.html").write_text(page_html, encoding="utf-8")
+    need_chromium()
+    shot = subprocess.run([sys.executable, str(ROOT / "tests" / "_screenshot.py"), str(out_dir / f"{path.stem}.html"),
+                           str(out_dir / f"{path.stem}.png")], capture_output=True, text=True, timeout=300)
+    assert shot.returncode == 0, shot.stderr[-2000:]
     if path.stem.startswith("03"):
         report = (tmp_path / "report.html").read_text(encoding="utf-8")
         assert len(report.encode()) < 3_000_000 and "Stoke-on-Trent" in report

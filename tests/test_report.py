@@ -125,7 +125,9 @@ def test_title_region_dates_and_headings(page):
     assert "Tiny test region: advice coverage" in text
     assert "Region: Tiny region" in text and "Report produced on 2026-01-02" in text
     assert "People on asylum support (Home Office, table Asy_D11): 2024-09-30" in text
-    assert "Area boundaries (hand-drawn test squares): not stated" in text
+    # The list of source dates comes after the findings, not before them.
+    assert "The inputs have different dates: each is listed under Sources, dates and licences" in text
+    assert text.index("Areas to target") < text.index("Area boundaries (hand-drawn test squares)")
     assert "synthetic" not in text.lower()
 
 

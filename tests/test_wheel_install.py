@@ -165,6 +165,6 @@ def test_the_installed_maps_draw_every_area_offline(installed, ran, chromium, ou
     with offline_page(chromium, work / name, out_dir=out_dir) as (page, log):
         frame = page.frame_locator("iframe.map-frame") if name == "report.html" else page
         frame.locator("path.cg-area").first.wait_for()
-        drawn = frame.locator(".leaflet-overlay-pane path.cg-area").count()
+        drawn = frame.locator(".leaflet-cgareas-pane path.cg-area").count()
     assert log.clean, log.summary()
     assert drawn == _expected_areas()

@@ -34,7 +34,7 @@ __all__ = [
 
 _SUBMODULES = {
     "io", "geocode", "measures", "gaps", "maps", "report", "export", "scenarios", "demo", "schema", "errors",
-    "widgets", "check", "pipeline", "config", "sources",
+    "widgets", "check", "pipeline", "config", "sources", "notebook", "columns",
 }
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from .schema import AREA_CODE
 
-__all__ = ["fmt_number", "fmt_share", "candidate_lines"]
+__all__ = ["fmt_number", "fmt_share", "count_words", "people", "candidate_lines"]
 
 
 def fmt_number(value, digits: int = 0) -> str:
@@ -29,6 +29,19 @@ def fmt_share(value) -> str:
     if 0 < v < 0.005:
         return "under 1%"
     return f"{v:.0%}"
+
+
+def count_words(value, singular: str, plural: str | None = None, digits: int = 0) -> str:
+    """``"1 area"``, ``"2 areas"``, ``"1,281 people"``: the number as :func:`fmt_number` shows it, then the
+    noun that agrees with that shown number (so 0.6 people rounds to "1 person", never "1 people")."""
+    text = fmt_number(value, digits)
+    one = text in ("1", "1." + "0" * digits) if digits else text == "1"
+    return f"{text} {singular if one else (plural or singular + 's')}"
+
+
+def people(value, digits: int = 0) -> str:
+    """``"1 person"`` / ``"310 people"`` (``"n/a people"`` when missing)."""
+    return count_words(value, "person", "people", digits)
 
 
 def candidate_lines(candidates: pd.DataFrame | None, *, escape=str, with_status: bool = False

@@ -19,8 +19,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._gap import gap_categories
+from .columns import column, definitions, oisc_words
 from .publish import neutralise, neutralise_frame as _neutralise_frame, public_providers, public_result
-from .schema import CRS_BNG, TARGET_COLUMNS
+from .schema import AREA_CODE, AREA_NAME, CRS_BNG, DESERT, DROUGHT, GAP, TARGET_COLUMNS
 
 __all__ = [
     "neutralise",
@@ -31,6 +33,7 @@ __all__ = [
     "write_gpkg",
     "write_exports",
     "about_table",
+    "planner_sheets",
 ]
 
 #: Extra measure columns that follow TARGET_COLUMNS in the target list.
@@ -49,15 +52,6 @@ EXTRA_COLUMNS = [
     "candidates",
 ]
 
-_NUMBER_FORMATS = {
-    "demand": "#,##0",
-    "population": "#,##0",
-    "unmet_demand": "#,##0",
-    "nearest_km": "0.0",
-    "access": "0.00",
-    "coverage_share": "0%",
-    "demand_per_10k": "0.0",
-}
 
 
 def target_table(result, *, top: int | None = None, region: str | None = None) -> pd.DataFrame:
@@ -107,13 +101,30 @@ def about_table(result) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "value"])
 
 
-def write_csv(table: pd.DataFrame, path):
-    """UTF-8 CSV with formula-like cells neutralised and LF line endings.
+def _whole_numbers(table: pd.DataFrame) -> pd.DataFrame:
+    """Float columns that hold only whole numbers as integers; other floats rounded to 6 decimal places."""
+    out = table.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            values = out[col].to_numpy(dtype=float)
+            finite = values[np.isfinite(values)]
+            if len(finite) and np.all(finite == np.round(finite)) and np.all(np.abs(finite) < 2**53):
+                out[col] = out[col].round().astype("Int64")
+            else:
+                out[col] = out[col].round(6)
+    return out
 
+
+def write_csv(table: pd.DataFrame, path):
+    """UTF-8 CSV with code-name headers, formula-like cells neutralised and LF line endings.
+
+    Whole numbers are written as integers (``1142490``, never ``1.14249e+06``)
+    and other numbers with up to 6 decimal places.  The headers are the code
+    names of :mod:`coverage_gaps.columns` (the XLSX shows their headings).
     ``path`` may also be an open text stream (``sys.stdout``).
     """
     path = path if hasattr(path, "write") else Path(path)
-    _neutralise_frame(table).to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format="%.6g")
+    _neutralise_frame(_whole_numbers(table)).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
     return path
 
 
@@ -139,42 +150,90 @@ def _fixed_zip(data: bytes, when: tuple[int, int, int]) -> bytes:
     return buf.getvalue()
 
 
+def _cell_value(v):
+    if v is None or v is pd.NA or (isinstance(v, float) and not np.isfinite(v)):
+        return None
+    if isinstance(v, np.bool_):
+        return bool(v)
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _number_format(table: pd.DataFrame, name) -> str:
+    """The column's own format, else one by kind: whole numbers "#,##0", other numbers "#,##0.00"."""
+    given = column(str(name)).number_format
+    series = table[name]
+    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+        return given
+    if given:
+        return given
+    return "#,##0" if pd.api.types.is_integer_dtype(series) else "#,##0.00"
+
+
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, *, generated_on: str = "2000-01-01") -> Path:
-    """XLSX with a frozen header, filters, number formats and fixed metadata.
+    """XLSX for planners: headings in words, bold frozen header, filters, number formats, a definitions sheet.
 
     Parameters
     ----------
     sheets
-        Sheet name to table, in the order they appear.
+        Sheet name to table, in the order they appear (code-name columns; see
+        :func:`planner_sheets` for the targets, candidates, rejects and about).
+        A ``definitions`` sheet (sheet, heading, code name, meaning, unit of
+        every column) is added after them.
     generated_on
         ISO date stored as the workbook's created/modified time, so the same
         inputs give the same bytes.
+
+    Notes
+    -----
+    Written in openpyxl's write-only (streaming) mode: 35,000 rows stay fast.
     """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     when = datetime.fromisoformat(generated_on[:10])
-    wb = Workbook()
-    wb.remove(wb.active)
+    sheets = {**sheets, "definitions": definitions(sheets)}
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
     for name, table in sheets.items():
         ws = wb.create_sheet(title=name[:31])
         table = _neutralise_frame(table)
-        ws.append([str(c) for c in table.columns])
-        for row in table.itertuples(index=False):
-            ws.append([None if (isinstance(v, float) and not np.isfinite(v)) or v is pd.NA else
-                       (bool(v) if isinstance(v, np.bool_) else v.item() if isinstance(v, np.generic) else v)
-                       for v in row])
+        headings = [column(str(c)).heading if name != "definitions" else str(c) for c in table.columns]
+        formats = [_number_format(table, c) for c in table.columns]
         ws.freeze_panes = "A2"
+        for i, (col, head) in enumerate(zip(table.columns, headings), start=1):
+            width = max([len(head)] + [len(str(v)) for v in table[col].head(200)])
+            ws.column_dimensions[get_column_letter(i)].width = min(max(10, width + 2), 60)
         if len(table.columns):
             ws.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table) + 1}"
-        for i, col in enumerate(table.columns, start=1):
-            letter = get_column_letter(i)
-            width = max([len(str(col))] + [len(str(v)) for v in table[col].head(200)])
-            ws.column_dimensions[letter].width = min(max(10, width + 2), 80)
-            fmt = _NUMBER_FORMATS.get(str(col))
-            if fmt:
-                for cell in ws[letter][1:]:
-                    cell.number_format = fmt
+        header = []
+        for head in headings:
+            cell = WriteOnlyCell(ws, value=head)
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        # One styled cell per column and format, reused row after row: each row is written out as it is
+        # appended, and setting a style once (not per cell) keeps 35,000 rows fast.
+        styled: dict[tuple[int, str], WriteOnlyCell] = {}
+
+        def cell_for(j: int, fmt: str) -> WriteOnlyCell:
+            if (j, fmt) not in styled:
+                styled[(j, fmt)] = WriteOnlyCell(ws)
+                if fmt:
+                    styled[(j, fmt)].number_format = fmt
+            return styled[(j, fmt)]
+
+        for row in table.itertuples(index=False):
+            cells = []
+            for j, (value, fmt) in enumerate(zip(row, formats)):
+                value = _cell_value(value)
+                if not fmt and isinstance(value, (int, float)) and not isinstance(value, bool):
+                    fmt = "#,##0" if isinstance(value, int) else "#,##0.00##"  # a number in a mixed column
+                cell = cell_for(j, fmt)
+                cell.value = value
+                cells.append(cell)
+            ws.append(cells)
     wb.properties.created = when
     wb.properties.modified = when
     wb.properties.creator = "coverage-gaps"
@@ -183,6 +242,38 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, *, generated_o
     path = Path(path)
     path.write_bytes(_fixed_zip(buf.getvalue(), (when.year, when.month, when.day)))
     return path
+
+
+def planner_sheets(result, targets: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The workbook a planner opens: ``targets``, ``candidates``, ``rejects`` and ``about``.
+
+    The targets carry one ``gap`` column (the category in words) in place of
+    the ``desert`` and ``drought`` flags; the candidates carry the area's name
+    and the OISC level in words.
+
+    Parameters
+    ----------
+    result
+        A :class:`~coverage_gaps.result.Result`.
+    targets
+        The target table to write (default :func:`target_table` of ``result``),
+        e.g. filtered to a region or the top 20.
+    """
+    targets = target_table(result) if targets is None else targets
+    if GAP not in targets.columns and DESERT in targets.columns:
+        gaps = gap_categories(targets)
+        at = list(targets.columns).index(DESERT)
+        targets = targets.drop(columns=[c for c in (DESERT, DROUGHT) if c in targets.columns])
+        targets.insert(at, GAP, gaps.to_numpy())
+    candidates = result.candidates.copy()
+    if AREA_CODE in candidates.columns and AREA_NAME not in candidates.columns:
+        names = result.areas.drop_duplicates(AREA_CODE).set_index(AREA_CODE)[AREA_NAME] \
+            if AREA_NAME in result.areas.columns else pd.Series(dtype=object)
+        candidates.insert(list(candidates.columns).index(AREA_CODE) + 1, AREA_NAME,
+                          candidates[AREA_CODE].map(names).to_numpy())
+    if "oisc_level" in candidates.columns:
+        candidates["oisc_level"] = oisc_words(candidates["oisc_level"])
+    return {"targets": targets, "candidates": candidates, "rejects": result.rejects, "about": about_table(result)}
 
 
 def write_gpkg(result, path: str | Path, *, generated_on: str = "2000-01-01") -> Path:
@@ -229,12 +320,7 @@ def write_exports(result, out_dir: str | Path) -> dict[str, Path]:
     day = result.generated_on or "2000-01-01"
     files = {
         "targets.csv": write_csv(targets, out / "targets.csv"),
-        "targets.xlsx": write_xlsx(
-            {"targets": targets, "candidates": result.candidates, "rejects": result.rejects,
-             "about": about_table(result)},
-            out / "targets.xlsx",
-            generated_on=day,
-        ),
+        "targets.xlsx": write_xlsx(planner_sheets(result, targets), out / "targets.xlsx", generated_on=day),
         "areas.gpkg": write_gpkg(result, out / "areas.gpkg", generated_on=day),
         "rejects.csv": write_csv(result.rejects, out / "rejects.csv"),
         "harmonised.csv": write_csv(result.harmonised, out / "harmonised.csv"),

@@ -26,8 +26,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ._gap import GAP_COLOURS, GAP_WORDS, gap_categories, present
 from ._version import __version__
-from ._text import candidate_lines, fmt_number, fmt_share  # noqa: F401 (report.fmt_* are public)
+from ._text import candidate_lines, count_words, fmt_number, fmt_share  # noqa: F401 (report.fmt_* are public)
 from .config import DEFAULT_ANALYSIS
 from .gaps import demand_label
 from .measures import RULES
@@ -51,16 +52,24 @@ _TEMPLATES = jinja2.Environment(
 )
 
 
-def _print_map_svg(areas: gpd.GeoDataFrame, status: dict[str, str], *, width_px: int = 640) -> dict:
-    """A static outline map (inline SVG paths in km) for print and no-script readers."""
+def _print_map_svg(areas: gpd.GeoDataFrame, *, top_n: int, width_px: int = 640) -> dict:
+    """A static map (inline SVG, one path per area, in km) for print and for readers without scripts.
+
+    Areas are shaded by gap category (the interactive map's first view, same
+    colours) and the top ``top_n`` ranks are outlined with their number; the
+    key lists the categories that occur, in words, with their counts.
+    """
     if len(areas) == 0:
-        return {"paths": [], "view_box": "0 0 1 1"}
+        return {"paths": [], "view_box": "0 0 1 1", "key": [], "ranks": []}
     geom = areas.geometry.to_crs(CRS_BNG).make_valid()
     x0, y0, x1, y1 = geom.total_bounds
     step = max(x1 - x0, y1 - y0) / width_px  # one pixel: finer detail is invisible
-    paths = []
-    for code, name, shape in zip(areas[AREA_CODE].astype(str), areas["area_name"].astype(str),
-                                 geom.simplify(step).to_numpy()):
+    gaps = gap_categories(areas)
+    rank = pd.to_numeric(areas.get("rank", pd.Series(np.nan, index=areas.index)), errors="coerce")
+    paths, ranks = [], []
+    for code, name, shape, gap, r, spot in zip(areas[AREA_CODE].astype(str), areas["area_name"].astype(str),
+                                               geom.simplify(step).to_numpy(), gaps, rank,
+                                               geom.representative_point().to_numpy()):
         d = []
         for poly in getattr(shape, "geoms", [shape]):
             for ring in [getattr(poly, "exterior", None), *getattr(poly, "interiors", [])]:
@@ -69,9 +78,19 @@ def _print_map_svg(areas: gpd.GeoDataFrame, status: dict[str, str], *, width_px:
                 xy = shapely.get_coordinates(ring)
                 pts = " ".join(f"{(x - x0) / step:.0f},{(y1 - y) / step:.0f}" for x, y in xy[:-1])
                 d.append(f"M{pts}Z")
-        kind = status.get(code, "unranked")
-        paths.append({"d": "".join(d), "fill": PALETTE[kind], "label": f"{name}: {kind}"})
-    return {"paths": paths, "view_box": f"0 0 {(x1 - x0) / step:.0f} {(y1 - y0) / step:.0f}"}
+        target = pd.notna(r) and r <= top_n
+        label = f"{name}: {GAP_WORDS.get(gap, gap)}" + (f", rank {int(r)}" if pd.notna(r) else "")
+        paths.append({"d": "".join(d), "fill": GAP_COLOURS.get(gap, "#999999"), "label": label,
+                      "target": bool(target)})
+        if target and not spot.is_empty:
+            ranks.append({"x": f"{(spot.x - x0) / step:.0f}", "y": f"{(y1 - spot.y) / step:.0f}", "rank": int(r)})
+    counts = gaps.value_counts()
+    key = [{"colour": GAP_COLOURS.get(g, "#999999"), "words": GAP_WORDS.get(g, g),
+            "count": count_words(int(counts[g]), "area")}
+           for g in present(gaps)]
+    paths.sort(key=lambda p: p["target"])  # target outlines drawn last, on top of their neighbours
+    return {"paths": paths, "view_box": f"0 0 {(x1 - x0) / step:.0f} {(y1 - y0) / step:.0f}", "key": key,
+            "ranks": sorted(ranks, key=lambda t: t["rank"])}
 
 
 _DECAY = {
@@ -237,7 +256,7 @@ def _documents(result: Result, *, title: str | None = None, tiles=None) -> tuple
         "attributions": attributions,
         "method": _method(result),
         "palette": PALETTE,
-        "print_map": _print_map_svg(public.areas, {r["code"]: r["status"] for r in rows}),
+        "print_map": _print_map_svg(public.areas, top_n=_top_n(public)),
         "map_html": map_text,
         "tiles": tiles is not None,
         "top_n": _top_n(public),

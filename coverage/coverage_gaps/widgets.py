@@ -79,24 +79,39 @@ def explorer(profile: Profile, inputs: Inputs, *, top: int = 10):
 
     from .maps import MAP_MEASURES, coverage_map
 
+    from .columns import heading
+    from .maps import MEASURES
+    from .notebook import area_details as readable_details
+    from .notebook import targets
+
     s = profile.analysis
-    catchment = w.FloatSlider(value=float(s["catchment_km"]), description="Catchment km",
-                              **catchment_range(float(s["catchment_km"])))
-    decay = w.Dropdown(options=["gaussian", "step"] + (["table"] if s.get("decay_table") else []), value=s["decay"],
-                       description="Decay")
-    rule = w.Dropdown(options=list(RULES), value=s["rule"], description="Supply rule")
-    rank_by = w.Dropdown(options=list(RANK_MEASURES), value=s["rank_by"], description="Rank by")
-    measure = w.Dropdown(options=list(MAP_MEASURES), value="unmet_demand", description="Map shows")
-    area = w.Dropdown(options=[], description="Drill into")
+    wide = {"style": {"description_width": "initial"}, "layout": w.Layout(width="auto", min_width="300px")}
+    bounds = catchment_range(float(s["catchment_km"]))
+    catchment = w.FloatSlider(value=float(s["catchment_km"]), readout_format=".0f" if bounds["step"] >= 1 else ".1f",
+                              description="Catchment: how far people travel (km)", **bounds, **wide)
+    decays = [("Gaussian: counts less with distance", "gaussian"),
+              ("Step: all inside the catchment, none outside", "step")]
+    if s.get("decay_table"):
+        decays.append(("Table: the profile's distance table", "table"))
+    decay = w.Dropdown(options=decays, value=s["decay"], description="Distance decay", **wide)
+    rule = w.Dropdown(options=[(f"{name}: {text}", name) for name, text in RULES.items()], value=s["rule"],
+                      description="Supply counted", **wide)
+    rank_by = w.Dropdown(options=[(heading(m), m) for m in RANK_MEASURES], value=s["rank_by"],
+                         description="Rank areas by", **wide)
+    measure = w.Dropdown(options=[(MEASURES[m].label, m) for m in MAP_MEASURES], value="unmet_demand",
+                         description="Map shading (second view)", **wide)
+    area = w.Dropdown(options=[], description="Drill into area", **wide)
     map_out, table_out, area_out = w.Output(), w.Output(), w.Output()
-    box = w.VBox([w.HBox([catchment, decay, rule]), w.HBox([rank_by, measure, area]), map_out, table_out, area_out])
+    box = w.VBox([catchment, w.HBox([decay, rank_by]), rule, w.HBox([measure, area]), map_out, table_out, area_out])
 
     def show_area(_=None) -> None:
         area_out.clear_output()
         if area.value:
             with area_out:
-                for name, table in area_details(box.result, area.value).items():
-                    display(HTML(f"<h4>{name}</h4>"), table)
+                titles = {"measures": "Measures", "providers": "Providers inside the area",
+                          "candidates": "Partners to train"}
+                for name, table in readable_details(box.result, area.value).items():
+                    display(HTML(f"<h4>{titles[name]}</h4>"), table)
 
     def update(_=None) -> None:
         box.result = run_profile(profile, inputs=inputs, overrides={
@@ -106,8 +121,7 @@ def explorer(profile: Profile, inputs: Inputs, *, top: int = 10):
         with map_out:
             display(coverage_map(box.result, measure=measure.value))
         with table_out:
-            display(box.result.targets.head(top)[["rank", "area_code", "area_name", "demand", "access",
-                                                  "unmet_demand", "desert", "drought", "reason"]])
+            display(targets(box.result, top=top))
         codes = box.result.targets["area_code"].tolist()
         area.options = [("", "")] + list(zip(box.result.targets["area_name"], codes))
         show_area()

@@ -26,6 +26,7 @@ top target areas outlined with their rank, a legend and a layer control.
 from __future__ import annotations
 
 import itertools
+import re
 from collections import OrderedDict
 from pathlib import Path
 
@@ -33,27 +34,22 @@ import folium
 import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement
+from folium.template import Template
 
 from .. import _assets
 from ..errors import InvalidValueError, describe
 from ..gaps import demand_label
-from .._text import candidate_lines
 from ..schema import AREA_CODE
 from . import _geometry as geo
+from .._gap import gap_categories, present
 from ._classify import MAP_MEASURES, MEASURES, classify, measure_spec
-from ._layers import CSS, HATCH_SVG, SCRIPT, Banner, DataLayer, HtmlControl, Raw, esc, safe_json
-from ._legend import PROVIDER_STYLES, legend_html, provider_style
+from ._layers import CSS, HATCH_SVG, SCRIPT, Banner, DataLayer, HtmlControl, LayerList, Raw, esc, safe_json
+from ._data import _area_data, _label_layer, _marked_layer, _provider_layers, _target_layer
+from ._legend import PROVIDER_STYLES, legend_html
 
 __all__ = ["coverage_map", "map_html", "save_map", "CoverageMap", "MAP_MEASURES", "MEASURES", "SYNTHETIC_BANNER"]
 
 SYNTHETIC_BANNER = "Synthetic demo data: not real places or people"
-#: Short keys of the area columns embedded in the page: column -> (key, decimals).
-_AREA_COLUMNS = {
-    "demand": ("d", 1), "population": ("pop", 0), "demand_per_10k": ("r10", 2), "local_providers": ("lp", 0),
-    "nearest_km": ("km", 2), "access": ("a", 3), "coverage_share": ("cs", 3), "unmet_demand": ("u", 1),
-}
-
-
 class CoverageMap(folium.Map):
     """A ``folium.Map`` that renders the same way every time it is rendered.
 
@@ -70,11 +66,25 @@ class CoverageMap(folium.Map):
         self._built = {part: OrderedDict(getattr(figure, part)._children) for part in ("header", "html", "script")}
 
     def render(self, **kwargs):
+        figure = self.get_root()
         if self._built is not None:
-            figure = self.get_root()
             for part, children in self._built.items():
                 getattr(figure, part)._children = OrderedDict(children)
+        figure._template = _PAGE
         super().render(**kwargs)
+        # folium's page head forbids zooming the page (user-scalable=no): let readers zoom.
+        head = figure.header._children.get(self.get_name())
+        if head is not None and not isinstance(head, Raw):
+            figure.header._children[self.get_name()] = Raw(_NO_ZOOM_LOCK.sub("", head.render()))
+
+
+#: The page around the map: branca's, with the language stated (screen readers pick their voice by it).
+_PAGE = Template(
+    "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n"
+    "{% if this.title %}<title>{{this.title}}</title>{% endif %}"
+    "    {{this.header.render(**kwargs)}}\n</head>\n<body>\n    {{this.html.render(**kwargs)}}\n</body>\n"
+    "<script>\n    {{this.script.render(**kwargs)}}\n</script>\n</html>\n")
+_NO_ZOOM_LOCK = re.compile(r",\s*maximum-scale=1\.0,\s*user-scalable=no")
 
 
 class _Attribution(MacroElement):
@@ -116,117 +126,6 @@ def _check_int(name: str, value, low: int) -> int:
     return int(value)
 
 
-def _truthy(value) -> bool:
-    try:
-        return bool(value) and not pd.isna(value)
-    except (TypeError, ValueError):
-        return False
-
-
-def _numbers(series: pd.Series, decimals: int) -> list:
-    v = pd.to_numeric(series, errors="coerce").astype(float).to_numpy()
-    out = []
-    for x in v:
-        r = round(float(x), decimals) if np.isfinite(x) else None
-        out.append(int(r) if r is not None and r.is_integer() else r)
-    return out
-
-
-def _status(areas: pd.DataFrame) -> list[int]:
-    desert = areas.get("desert", pd.Series(False, index=areas.index)).fillna(False).astype(bool)
-    drought = areas.get("drought", pd.Series(False, index=areas.index)).fillna(False).astype(bool)
-    return np.where(desert, 2, np.where(drought, 1, 0)).tolist()
-
-
-def _area_data(areas, geoms, spec, classes, *, who: str, candidates, top_n: int) -> dict:
-    n = len(areas)
-    cols = {"n": [esc(x) for x in areas.get("area_name", areas[AREA_CODE])], "c": [esc(x) for x in areas[AREA_CODE]],
-            "k": classes.index.tolist(), "st": _status(areas),
-            "why": [esc(x) for x in areas.get("reason", pd.Series("", index=areas.index))]}
-    for column, (key, decimals) in _AREA_COLUMNS.items():
-        if column in areas.columns:
-            cols[key] = _numbers(areas[column], decimals)
-    rank = pd.to_numeric(areas.get("rank", pd.Series(np.nan, index=areas.index)), errors="coerce")
-    cols["rank"] = [int(r) if pd.notna(r) else None for r in rank]
-    by_code = candidate_lines(candidates, escape=esc, with_status=True)
-    cand = {}
-    for i, (code, r) in enumerate(zip(areas[AREA_CODE].astype(str), rank)):
-        if code in by_code or (pd.notna(r) and r <= top_n):
-            cand[str(i)] = by_code.get(code, [])
-    who_e = esc(who)
-    rows = [["c", "Area code", 0], ["rank", "Rank (1 = target first)", 0], ["d", f"Need: {who_e}", 0],
-            ["pop", "Residents", 0], ["r10", "Need per 10,000 residents", 1], ["lp", "Qualifying providers inside", 0],
-            ["km", "Nearest qualifying adviser", 1], ["a", f"Access: capacity per 1,000 {who_e}", 2],
-            ["cs", "Share of need within reach", "%"], ["u", "Unmet need (estimate)", 0], ["st", "Status", 0]]
-    key = _AREA_COLUMNS[spec.column][0]
-    return {"geom": [geo.encode_polygons(g) for g in geoms], "cols": cols, "cand": cand, "rows": rows,
-            "colours": list(classes.colours),
-            "measure": {"key": key, "column": spec.column, "label": esc(spec.label),
-                        "unit": esc(spec.short), "digits": spec.digits},
-            "style": {"className": "cg-area", "color": "#555555", "opacity": 0.9, "fillOpacity": 0.8,
-                      "weight": 1 if n <= 200 else 0.6 if n <= 1000 else 0.35},
-            "nodata": {"className": "cg-area cg-nodata", "fillColor": "#c8c8c8", "dashArray": "2 2"}}
-
-
-def _text(frame: pd.DataFrame, column: str) -> list[str]:
-    """A column as plain strings ("" for missing or absent)."""
-    if column not in frame.columns:
-        return [""] * len(frame)
-    return ["" if not isinstance(v, str) and pd.isna(v) else str(v) for v in frame[column].tolist()]
-
-
-def _provider_tips(providers: pd.DataFrame, labels: list[str]) -> list[str]:
-    """Tooltip HTML per provider, from escaped parts only."""
-    level = pd.to_numeric(providers.get("oisc_level", pd.Series(np.nan, index=providers.index)), errors="coerce")
-    laa = [_truthy(v) for v in providers.get("laa_contract", pd.Series(False, index=providers.index)).tolist()]
-    tips = []
-    for name, label, lvl, cats, contract, status, area, precision in zip(
-            _text(providers, "name"), labels, level.tolist(), _text(providers, "categories"), laa,
-            _text(providers, "status"), _text(providers, "area_name"), _text(providers, "location_precision")):
-        extra = [f"OISC Level {int(lvl)}" if np.isfinite(lvl) and lvl > 0 else "", esc(cats.replace(";", ", ")),
-                 "legal aid contract" if contract else "", esc(status)]
-        lines = [f"<strong>{esc(name)}</strong>", esc(label), " &middot; ".join(x for x in extra if x),
-                 f"in {esc(area)}" if area else "",
-                 f"location approximate ({esc(precision)})" if precision and precision != "exact" else ""]
-        tips.append("<br>".join(x for x in lines if x))
-    return tips
-
-
-def _provider_layers(providers, *, cluster_over: int) -> list[tuple[DataLayer, object, int]]:
-    """One layer per provider type, in :data:`PROVIDER_STYLES` order, then other types A-Z."""
-    if providers is None or not len(providers) or "geometry" not in providers:
-        return []
-    kinds = np.array(_text(providers, "provider_type"), dtype=object)
-    points = geo.latlng(providers.geometry)
-    located = np.isfinite(points).all(axis=1)
-    present = set(kinds[located].tolist())
-    order = [k for k in PROVIDER_STYLES if k in present] + sorted(present - set(PROVIDER_STYLES))
-    tips = _provider_tips(providers, [provider_style(k).label for k in kinds])
-    layers = []
-    for kind in order:
-        style = provider_style(kind)
-        chosen = np.flatnonzero((kinds == kind) & located)
-        rows = [[float(points[i, 0]), float(points[i, 1]), tips[i]] for i in chosen]
-        data = {"pts": rows, "style": {**style.style, "className": f"cg-provider cg-provider-{len(layers)}"},
-                "cluster": len(rows) > cluster_over}
-        layers.append((DataLayer("providers", data, name=f"{style.label} ({len(rows):,})", show=style.show),
-                       style, len(rows)))
-    return layers
-
-
-def _target_layer(areas, geoms, *, top_n: int) -> DataLayer | None:
-    rank = pd.to_numeric(areas.get("rank", pd.Series(np.nan, index=areas.index)), errors="coerce")
-    chosen = np.flatnonzero((rank.notna() & (rank <= top_n)).to_numpy())
-    chosen = [i for i in chosen if not geoms[i].is_empty]
-    if not chosen:
-        return None
-    chosen.sort(key=lambda i: (rank.iloc[i], str(areas[AREA_CODE].iloc[i])))
-    pts = geo.latlng(areas.geometry.iloc[chosen].representative_point())
-    data = {"geom": [geo.encode_polygons(geoms[i]) for i in chosen], "pts": pts.tolist(),
-            "labels": [esc(int(rank.iloc[i])) for i in chosen]}
-    return DataLayer("targets", data, name=f"Top {len(chosen)} target areas", show=True)
-
-
 def _stable_ids(root) -> None:
     """Number every element (folium names them with random UUIDs) so output is byte-identical."""
     counter = itertools.count(1)
@@ -249,7 +148,7 @@ def _stable_ids(root) -> None:
 
 
 def coverage_map(result, *, measure: str = "unmet_demand", k: int = 5, tiles=None, top_n: int = 10,
-                 cluster_over: int = 100, simplify: bool = True, height: int = 600) -> folium.Map:
+                 cluster_over: int = 100, simplify: bool = True, height: int = 600, mark=None) -> folium.Map:
     """An interactive, offline map of a Result.
 
     Parameters
@@ -273,6 +172,9 @@ def coverage_map(result, *, measure: str = "unmet_demand", k: int = 5, tiles=Non
         Simplify boundaries as a coverage (tolerance = map extent / 2,000).
     height
         Height in pixels when displayed in a notebook (saved files fill the window).
+    mark
+        ``(label, provider_ids)``: ring these providers and list them in the
+        key under ``label`` (e.g. ``("Trained in this scenario", ids)``).
 
     Returns
     -------
@@ -293,6 +195,9 @@ def coverage_map(result, *, measure: str = "unmet_demand", k: int = 5, tiles=Non
     geoms = geo.display_geometries(areas, simplify=simplify)
     bounds = geo.bounds_latlng(geoms)
     provider_layers = _provider_layers(getattr(result, "providers", None), cluster_over=cluster_over)
+    marked = _marked_layer(getattr(result, "providers", None), mark)
+    if marked is not None:
+        provider_layers.append(marked)
     clustered = any(layer.data["cluster"] for layer, _, _ in provider_layers)
 
     m = CoverageMap(location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2], zoom_start=8,
@@ -316,21 +221,31 @@ def coverage_map(result, *, measure: str = "unmet_demand", k: int = 5, tiles=Non
                                              expected="a folium tile name such as 'OpenStreetMap' or a TileLayer "
                                                       f"with attribution ({exc})", fix="pass tiles=None for no base map"
                                              )) from None
-    DataLayer("areas", _area_data(areas, geoms, spec, classes, who=who, candidates=getattr(result, "candidates", None),
-                                  top_n=top_n), name=f"Areas: {spec.label}").add_to(m)
+    gaps = gap_categories(areas)
+    # Two views of the areas, one at a time (radio buttons): the gap category first, then the measure.
+    DataLayer("areas", _area_data(areas, geoms, spec, classes, gaps, who=who, top_n=top_n,
+                                  candidates=getattr(result, "candidates", None)),
+              name=f"Areas: {spec.label}", overlay=False, show=False).add_to(m)
+    DataLayer("gaps", {}, name="Areas: gap category", overlay=False, show=True).add_to(m)
     target = _target_layer(areas, geoms, top_n=top_n) if top_n else None
-    if target is not None:
-        target.add_to(m)
+    rank = pd.to_numeric(areas.get("rank", pd.Series(np.nan, index=areas.index)), errors="coerce")
+    labels = _label_layer(areas, skip=set(areas[AREA_CODE].astype(str)[rank <= top_n]) if target is not None else set())
+    for layer in (target, labels):
+        if layer is not None:
+            layer.add_to(m)
     for layer, _, _ in provider_layers:
         layer.add_to(m)
-    sources = list(getattr(result, "sources", []) or [])
-    HtmlControl(legend_html(spec, classes, who=who, providers=[(s, n) for _, s, n in provider_layers],
-                            targets=len(target.data["labels"]) if target is not None else 0, sources=sources,
-                            generated_on=str(getattr(result, "generated_on", "") or ""))).add_to(m)
     if getattr(result, "synthetic", False):
         Banner(SYNTHETIC_BANNER).add_to(m)
     _Attribution().add_to(m)
-    folium.LayerControl(position="topright", collapsed=False).add_to(m)
+    LayerList().add_to(m)
+    sources = list(getattr(result, "sources", []) or [])
+    counts = gaps.value_counts()
+    HtmlControl(legend_html(spec, classes, gaps=[(g, int(counts[g])) for g in present(gaps)], who=who,
+                            providers=[(s, n) for _, s, n in provider_layers],
+                            targets=len(target.data["labels"]) if target is not None else 0, sources=sources,
+                            generated_on=str(getattr(result, "generated_on", "") or "")),
+                position="topright").add_to(m)
     m.fit_bounds(bounds)
     _RefitOnLoad(bounds).add_to(m)
     _stable_ids(figure)

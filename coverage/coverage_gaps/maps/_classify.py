@@ -118,28 +118,49 @@ def classify(values, *, k: int, spec: Measure) -> Classes:
             expected=f"a whole number from {K_RANGE[0]} to {K_RANGE[1]}", fix="pass k=5 (the default) or similar"))
     v = np.asarray(values, dtype=float)
     finite = v[np.isfinite(v)]
+    bins = _breaks(finite, int(k)) if len(finite) else np.array([])
+    return _labelled(v, bins, spec)
+
+
+def _labelled(v: np.ndarray, bins: np.ndarray, spec: Measure) -> Classes:
+    """Classes as a reader sees them: values and breaks rounded to the digits shown, empty classes dropped.
+
+    Each class holds the shown values above the previous break up to its own,
+    so the labels never overlap: "0 to 16", "17 to 40" (a class of one value
+    reads "16").  ``+inf`` joins the top class ("or more"; for distances "or
+    none in the data"); ``NaN`` is no data (index -1).
+    """
+    step = 10.0 ** -spec.digits
+    finite = np.isfinite(v)
+    shown = np.where(finite, np.round(np.where(finite, v, 0.0), spec.digits) + 0.0, np.nan)
+    edges = np.unique(np.round(bins[np.isfinite(bins)], spec.digits) + 0.0) if len(bins) else np.array([])
+    if finite.any():
+        edges = np.union1d(edges[edges < np.nanmax(shown)], [np.nanmax(shown)])
     has_inf = bool(np.isposinf(v).any())
-    if len(finite) == 0:
-        bins = np.array([np.inf]) if has_inf else np.array([])
-    else:
-        bins = _breaks(finite, int(k))
     index = np.full(len(v), -1, dtype=int)
-    if len(bins):
-        known = ~np.isnan(v)
-        index[known] = np.minimum(np.searchsorted(bins, v[known], side="left"), len(bins) - 1)
-    single = len(finite) > 0 and len(np.unique(finite)) <= k
+    if len(edges):
+        index[finite] = np.minimum(np.searchsorted(edges, shown[finite], side="left"), len(edges) - 1)
+        index[np.isposinf(v)] = len(edges) - 1
+    elif has_inf:
+        edges = np.array([np.inf])
+        index[np.isposinf(v)] = 0
+    used = np.unique(index[index >= 0])  # no empty classes
+    index = np.where(index >= 0, np.searchsorted(used, index), -1)
     labels = []
-    lower = float(finite.min()) if len(finite) else np.nan
-    for i, upper in enumerate(bins):
+    for j, c in enumerate(used):
+        upper = edges[c]
         if not np.isfinite(upper):
             labels.append("none in the data")
-        elif single:
-            labels.append(fmt(upper, spec.digits))
+            continue
+        members = shown[(index == j) & finite]
+        if len(members) and members.min() == members.max():  # one value shown: the class is that value
+            lower = upper = float(members.min())
         else:
-            lo = lower if i == 0 else bins[i - 1]
-            labels.append(f"{fmt(lo, spec.digits)} – {fmt(upper, spec.digits)}")
-    if has_inf and len(finite):
+            lower = float(members.min()) if j == 0 else min(round(edges[used[j - 1]] + step, spec.digits), upper)
+        labels.append(fmt(upper, spec.digits) if lower == upper
+                      else f"{fmt(lower, spec.digits)} to {fmt(upper, spec.digits)}")
+    if has_inf and finite.any() and labels:
         labels[-1] += " (or none in the data)" if spec.column == "nearest_km" else " (or more)"
-    colours = _palette(len(bins), reverse=not spec.larger_is_worse)
-    return Classes(index=index, bins=tuple(float(b) for b in bins), colours=tuple(colours),
+    colours = _palette(len(used), reverse=not spec.larger_is_worse)
+    return Classes(index=index, bins=tuple(float(edges[c]) for c in used), colours=tuple(colours),
                    labels=tuple(labels), no_data=int((index < 0).sum()))

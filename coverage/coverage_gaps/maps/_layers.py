@@ -20,12 +20,13 @@ from __future__ import annotations
 import html
 import json
 import math
+from importlib import resources
 
 from branca.element import Element, MacroElement
 from folium.map import Layer
 from folium.template import Template
 
-__all__ = ["esc", "safe_json", "Raw", "DataLayer", "HtmlControl", "Banner", "SCRIPT", "CSS", "HATCH_SVG"]
+__all__ = ["esc", "safe_json", "Raw", "DataLayer", "HtmlControl", "Banner", "LayerList", "SCRIPT", "CSS", "HATCH_SVG"]
 
 #: Characters html.escape leaves alone that matter to templates: Jinja (``{{``), JS template literals.
 _EXTRA_ESCAPES = {"{": "&#123;", "}": "&#125;", "`": "&#96;", "$": "&#36;"}
@@ -95,7 +96,7 @@ class DataLayer(_RawScript, Layer):
     Parameters
     ----------
     kind
-        ``"areas"``, ``"providers"`` or ``"targets"`` (a function of :data:`SCRIPT`).
+        ``"areas"``, ``"gaps"``, ``"labels"``, ``"providers"`` or ``"targets"`` (a function of :data:`SCRIPT`).
     data
         JSON-able data; strings in it must already be escaped with :func:`esc`.
     name
@@ -115,8 +116,8 @@ class DataLayer(_RawScript, Layer):
         """
     )
 
-    def __init__(self, kind: str, data: dict, *, name: str, show: bool = True):
-        super().__init__(name=esc(name), overlay=True, control=True, show=show)
+    def __init__(self, kind: str, data: dict, *, name: str, show: bool = True, overlay: bool = True):
+        super().__init__(name=esc(name), overlay=overlay, control=True, show=show)
         self._name = f"{kind}_layer"
         self.kind = kind
         self.data = data
@@ -165,6 +166,35 @@ class Banner(HtmlControl):
         self._name = "banner"
 
 
+class LayerList(_RawScript, MacroElement):
+    """The layer list (radio buttons for the area views, boxes for the overlays), folded on narrow maps.
+
+    Like folium's ``LayerControl`` (add it after the layers), but whether it
+    starts folded is decided in the page, from the map's size.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = cgMap.layers({{ this._parent.get_name() }},
+                { {%- for key, val in this.base_layers %}{{ key|tojson }}: {{ val }}{{ "," if not loop.last }}{% endfor -%} },
+                { {%- for key, val in this.overlays %}{{ key|tojson }}: {{ val }}{{ "," if not loop.last }}{% endfor -%} });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "layer_list"
+        self.base_layers, self.overlays = [], []
+
+    def render(self, **kwargs):
+        layers = [x for x in self._parent._children.values() if isinstance(x, Layer) and x.control]
+        self.base_layers = [(x.layer_name, x.get_name()) for x in layers if not x.overlay]
+        self.overlays = [(x.layer_name, x.get_name()) for x in layers if x.overlay]
+        self._render_raw(**kwargs)
+
+
 #: A hatch pattern for areas with no data, referenced from CSS as ``url(#cg-hatch)``.
 HATCH_SVG = (
     '<svg width="0" height="0" style="position:absolute" aria-hidden="true" focusable="false">'
@@ -173,161 +203,10 @@ HATCH_SVG = (
     '<line x1="0" y1="0" x2="0" y2="6" stroke="#8c8c8c" stroke-width="2.5"/></pattern></defs></svg>'
 )
 
-CSS = """
-.leaflet-container{background:#f4f4f1;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
-.leaflet-overlay-pane path.cg-nodata{fill:url(#cg-hatch)}
-.cg-legend{background:rgba(255,255,255,.95);padding:6px 9px;border-radius:4px;box-shadow:0 1px 5px rgba(0,0,0,.35);
- font-size:12px;line-height:1.35;max-width:270px;color:#111}
-.cg-legend{max-height:calc(100vh - 90px);overflow:auto}
-.cg-legend summary{cursor:pointer}
-.cg-legend summary h4{display:inline;margin:0;font-size:13px}
-.cg-legend .cg-credits{margin-top:4px;font-size:11px;color:#444}
-.cg-legend .cg-credits li{display:list-item;margin:2px 0 0 14px;list-style:disc}
-.cg-legend .cg-unit{color:#444;margin:0 0 4px}
-.cg-legend .cg-sub{margin:6px 0 2px;font-weight:bold}
-.cg-legend ul{list-style:none;margin:0;padding:0}
-.cg-legend li{display:flex;align-items:center;gap:6px;margin:2px 0}
-.cg-legend .cg-date{margin-top:6px;color:#444;font-size:11px}
-.cg-sw{display:inline-block;width:18px;height:12px;border:1px solid #666;flex:none}
-.cg-sw-nodata{background:repeating-linear-gradient(45deg,#8c8c8c 0 2px,#e4e4e4 2px 5px)}
-.cg-sw-target{background:transparent;border:3px solid #000;box-shadow:0 0 0 2px #fff inset}
-.cg-dot{display:inline-block;border-radius:50%;flex:none;box-sizing:border-box}
-.cg-rank{background:#fff;border:2px solid #000;border-radius:50%;color:#000;
- font:bold 12px/20px system-ui,Arial,sans-serif;
- text-align:center;box-sizing:border-box}
-.leaflet-control.cg-banner{background:#222;color:#fff;padding:4px 12px;border-radius:3px;
- font:bold 13px system-ui,Arial,sans-serif;letter-spacing:.02em;box-shadow:0 1px 5px rgba(0,0,0,.35)}
-.cg-tip{white-space:normal;min-width:200px;max-width:300px}
-.cg-muted{color:#555}
-.cg-why{display:block;margin-top:3px;color:#333;font-size:11px}
-.cg-popup table{border-collapse:collapse;margin:4px 0}
-.cg-popup th{text-align:left;font-weight:normal;color:#444;padding:1px 8px 1px 0;vertical-align:top}
-.cg-popup td{padding:1px 0}
-.cg-popup ul{margin:2px 0;padding-left:18px}
-.marker-cluster.cg-cluster div{color:#fff;font-weight:bold}
-"""
+def _template_text(name: str) -> str:
+    return resources.files("coverage_gaps").joinpath("templates", name).read_text(encoding="utf-8")
 
-SCRIPT = r"""
-var cgMap = (function () {
-  "use strict";
-  function ring(s) {
-    var out = [], lat = 0, lng = 0, i = 0, b, r, sh;
-    while (i < s.length) {
-      r = 0; sh = 0;
-      do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << sh; sh += 5; } while (b >= 32);
-      lat += (r & 1) ? ~(r >> 1) : (r >> 1);
-      r = 0; sh = 0;
-      do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << sh; sh += 5; } while (b >= 32);
-      lng += (r & 1) ? ~(r >> 1) : (r >> 1);
-      out.push([lng / 1e5, lat / 1e5]);
-    }
-    return out;
-  }
-  function shapes(geoms) {
-    return {type: "FeatureCollection", features: geoms.map(function (g, i) {
-      return {type: "Feature", properties: {i: i},
-              geometry: {type: "MultiPolygon", coordinates: g.map(function (p) { return p.map(ring); })}};
-    })};
-  }
-  function fmt(v, d) {
-    if (v === null || v === undefined) { return "n/a"; }
-    return v.toLocaleString("en-GB", {minimumFractionDigits: d, maximumFractionDigits: d});
-  }
-  function col(d, name, i) { var c = d.cols[name]; return c ? c[i] : undefined; }
-  var STATUS = {1: "advice drought", 2: "advice desert"};
-  function nearest(v) { return v === null ? "none in the data" : fmt(v, 1) + " km"; }
-  function tip(d, i) {
-    var m = d.measure, rank = col(d, "rank", i), st = col(d, "st", i);
-    var v = col(d, m.key, i);
-    var h = "<div class=\"cg-tip\"><strong>" + col(d, "n", i) + "</strong> <span class=\"cg-muted\">" +
-            col(d, "c", i) + "</span>";
-    h += "<br>" + m.label + ": <b>" + (m.column === "nearest_km" ? nearest(v) : fmt(v, m.digits)) + "</b>";
-    if (m.column !== "nearest_km") { h += " <span class=\"cg-muted\">" + m.unit + "</span>"; }
-    if (rank !== null && rank !== undefined) { h += "<br>Rank " + rank; }
-    if (st) { h += (rank ? " &middot; " : "<br>") + STATUS[st]; }
-    h += "<br>Need " + fmt(col(d, "d", i), 0) + " &middot; access " + fmt(col(d, "a", i), 2) +
-         " per 1,000 &middot; nearest adviser " + nearest(col(d, "km", i));
-    return h + "<span class=\"cg-why\">" + col(d, "why", i) + "</span></div>";
-  }
-  function popup(d, i) {
-    var h = "<div class=\"cg-popup\"><strong>" + col(d, "n", i) + "</strong><table>";
-    d.rows.forEach(function (row) {
-      var v = col(d, row[0], i);
-      if (v === undefined) { return; }
-      var text = row[0] === "km" ? nearest(v) : row[0] === "st" ? (STATUS[v] || "neither desert nor drought") :
-                 row[2] === "%" ? (v === null ? "n/a" : fmt(v * 100, 0) + "%") : (row[0] === "c" ? v : fmt(v, row[2]));
-      h += "<tr><th>" + row[1] + "</th><td>" + text + "</td></tr>";
-    });
-    h += "</table><div>" + col(d, "why", i) + "</div>";
-    var cands = d.cand[String(i)];
-    if (cands) {
-      h += "<div class=\"cg-sub\"><strong>Partners to train</strong></div>";
-      h += cands.length ? "<ul><li>" + cands.join("</li><li>") + "</li></ul>" : "<div>None found nearby.</div>";
-    }
-    return h + "</div>";
-  }
-  function areas(d) {
-    var layer = L.geoJSON(shapes(d.geom), {
-      style: function (f) {
-        var k = d.cols.k[f.properties.i];
-        return k < 0 ? L.extend({}, d.style, d.nodata) : L.extend({}, d.style, {fillColor: d.colours[k]});
-      },
-      onEachFeature: function (f, l) {
-        var i = f.properties.i;
-        l.bindTooltip(function () { return tip(d, i); }, {sticky: true, direction: "top"});
-        l.bindPopup(function () { return popup(d, i); }, {maxWidth: 340});
-        l.on("mouseover", function () { l.setStyle({weight: 2.5, color: "#000"}); });
-        l.on("mouseout", function () { layer.resetStyle(l); });
-      }
-    });
-    return layer;
-  }
-  function providers(d) {
-    var markers = d.pts.map(function (p) {
-      return L.circleMarker([p[0], p[1]], d.style).bindTooltip(p[2], {direction: "top"});
-    });
-    if (!d.cluster) { return L.featureGroup(markers); }
-    var group = L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 40, chunkedLoading: true,
-      iconCreateFunction: function (c) {
-        return L.divIcon({html: "<div style=\"background:" + d.style.fillColor + "\"><span>" + c.getChildCount() +
-          "</span></div>", className: "marker-cluster cg-cluster", iconSize: L.point(40, 40)});
-      }});
-    group.addLayers(markers);
-    return group;
-  }
-  function targets(d) {
-    var fc = shapes(d.geom), opts = {interactive: false};
-    var halo = L.geoJSON(fc, L.extend({style: {color: "#fff", weight: 6, opacity: 0.9, fill: false,
-                                                className: "cg-target-halo"}}, opts));
-    var line = L.geoJSON(fc, L.extend({style: {color: "#000", weight: 2.5, opacity: 1, fill: false,
-                                                className: "cg-target"}}, opts));
-    var labels = d.pts.map(function (p, i) {
-      return L.marker([p[0], p[1]], {interactive: false, keyboard: false,
-        icon: L.divIcon({className: "cg-rank", html: d.labels[i], iconSize: [24, 24]})});
-    });
-    return L.featureGroup([halo, line].concat(labels));
-  }
-  function control(map, html, position, cls) {
-    var c = L.control({position: position});
-    c.onAdd = function () {
-      var div = L.DomUtil.create("div", cls);
-      div.innerHTML = html;
-      L.DomEvent.disableClickPropagation(div);
-      L.DomEvent.disableScrollPropagation(div);
-      return div;
-    };
-    return c.addTo(map);
-  }
-  function banner(map, text) {
-    var c = L.control({position: "topleft"});
-    c.onAdd = function () {
-      var div = L.DomUtil.create("div", "cg-banner");
-      div.setAttribute("role", "note");
-      div.textContent = text;
-      return div;
-    };
-    return c.addTo(map);
-  }
-  return {areas: areas, providers: providers, targets: targets, control: control, banner: banner};
-})();
-"""
+
+#: The map's own styles and script helpers (``cgMap``), package data in ``templates/``.
+CSS = _template_text("map.css")
+SCRIPT = _template_text("map.js")

@@ -2,7 +2,7 @@
 
 Provider groups differ in colour *and* in size, outline and fill, so the map
 can be read without telling colours apart.  Colours are Okabe-Ito
-(colour-blind safe) and stand out against the yellow-to-red area fill.
+(colour-blind safe); every swatch in the key has its words beside it.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ._classify import Classes, Measure
+from .._gap import GAP_COLOURS, GAP_WORDS
+from .._text import count_words
 from ._layers import esc
 
 __all__ = ["ProviderStyle", "PROVIDER_STYLES", "provider_style", "legend_html", "data_date_text"]
@@ -63,21 +65,41 @@ def data_date_text(sources, generated_on: str = "") -> str:
     return text + "."
 
 
-def legend_html(spec: Measure, classes: Classes, *, who: str, providers: list[tuple[ProviderStyle, int]],
-                targets: int, sources, generated_on: str = "") -> str:
-    """The legend as HTML: measure, unit, classes, no data, providers, targets, data date, credits.
+def _gap_key(gaps: list[tuple[str, int]]) -> str:
+    items = []
+    for category, count in gaps:
+        swatch = "cg-sw cg-sw-nodata" if category == "no data" else "cg-sw"
+        style = "" if category == "no data" else f' style="background:{GAP_COLOURS.get(category, "#999999")}"'
+        words = GAP_WORDS.get(category, category)
+        items.append(f'<li><span class="{swatch}"{style}></span>{esc(words)} ({count_words(count, "area")})'
+                     "</li>")
+    return ('<div data-view="gap"><h4>Gap category</h4><div class="cg-unit">One category per area; '
+            "the table and popups say which</div><ul>" + "".join(items) + "</ul></div>")
 
-    Plain HTML ``<details>`` elements let a reader fold the legend away and
-    unfold the sources' attributions (no script needed).  Every piece of
-    text that came from the inputs is escaped here.
-    """
+
+def _measure_key(spec: Measure, classes: Classes, who: str) -> str:
     order = "darker = bigger gap" + ("; lower access is darker" if not spec.larger_is_worse else "")
-    parts = [f"<details open><summary><h4>{esc(spec.label)}</h4></summary>",
+    parts = [f'<div data-view="measure"><h4>{esc(spec.label)}</h4>',
              f'<div class="cg-unit">{esc(spec.unit.format(who=who))} ({order})</div><ul>']
     for colour, label in zip(classes.colours, classes.labels):
         parts.append(f'<li><span class="cg-sw" style="background:{colour}"></span>{esc(label)}</li>')
-    parts.append(f'<li><span class="cg-sw cg-sw-nodata"></span>No data ({classes.no_data} '
-                 f'area{"s" if classes.no_data != 1 else ""})</li></ul>')
+    if classes.no_data:
+        parts.append(f'<li><span class="cg-sw cg-sw-nodata"></span>No data ({count_words(classes.no_data, "area")})'
+                     "</li>")
+    return "".join(parts) + "</ul></div>"
+
+
+def legend_html(spec: Measure, classes: Classes, *, gaps: list[tuple[str, int]], who: str,
+                providers: list[tuple[ProviderStyle, int]], targets: int, sources, generated_on: str = "") -> str:
+    """The legend as HTML: the gap categories and the measure's classes (one shown at a time), providers,
+    targets, data date, credits.
+
+    The whole key folds into a "Map key" button (a ``<details>`` element; the
+    map folds it at first on narrow screens) and the sources' attributions
+    unfold from their own.  Only categories and classes that occur are listed.
+    Every piece of text that came from the inputs is escaped here.
+    """
+    parts = ['<details open><summary>Map key</summary>', _gap_key(gaps), _measure_key(spec, classes, who)]
     if providers:
         parts.append('<div class="cg-sub">Advice providers</div><ul>')
         for style, count in providers:

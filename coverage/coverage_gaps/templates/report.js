@@ -32,13 +32,20 @@
     Array.prototype.forEach.call(headers, function (h) { h.removeAttribute("aria-sort"); });
     th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
     if (status) {
-      status.textContent = "Table sorted by " + th.textContent.trim() + ", " + (ascending ? "ascending" : "descending") + ".";
+      status.textContent = "Table sorted by " + th.querySelector("button").textContent.trim() + ", " + (ascending ? "ascending" : "descending") + ".";
     }
   }
 
   Array.prototype.forEach.call(headers, function (th, col) {
     var button = th.querySelector("button");
-    if (button) { button.addEventListener("click", function () { sortBy(col); }); }
+    if (!button) { return; }
+    button.addEventListener("click", function () { sortBy(col); });
+    /* Print shows these words instead of the button (a repeated header row drops buttons). */
+    var words = document.createElement("span");
+    words.className = "print-label";
+    words.setAttribute("aria-hidden", "true");
+    words.textContent = button.textContent;
+    th.appendChild(words);
   });
 })();
 
