@@ -39,6 +39,11 @@ def test_run_writes_every_output_and_prints_the_top_ten(tmp_path, capsys):
     # the rejects file lists the demo's two unknown postcodes
     rejects = pd.read_csv(tmp_path / "rejects.csv")
     assert len(rejects) == 2 and rejects["reason"].str.contains("unknown postcode").all()
+    assert "people" in rejects.columns and rejects["people"].isna().all()  # provider rows count no people
+    # the summary states the demand date used and how many areas it covers (issue 12 / 14)
+    assert "note: asy_d11.csv: figures for " in out and " area code(s)" in out
+    assert pd.read_csv(tmp_path / "harmonised.csv").columns.tolist() == ["input", "date", "code", "to_codes",
+                                                                         "people", "method"]
 
 
 def test_run_twice_gives_byte_identical_outputs(tmp_path):

@@ -33,7 +33,7 @@ def test_asy_d11_latest_sums_every_support_and_accommodation_type():
     with pytest.warns(UserWarning, match="3 of 13 Asy_D11 rows rejected"):
         loaded = load_asy_d11(ASY, area_codes=AREAS)
     assert loaded.date == "2024-09-30"
-    # Stoke: 1,040 + 30 + 5 (both spellings of Subsistence only) + 200 (s4) + 6 (s98); Coventry 1,800 + 217
+    # Stoke: 1,040 + 30 + 5 (s4, the other spelling of Subsistence only) + 200 (s4) + 6 (s98); Coventry 1,800 + 217
     assert values(loaded, schema.ASYLUM_SUPPORT) == {"E06000021": 1281.0, "E08000026": 2017.0, "W06000015": 300.0}
     assert list(loaded.table.columns) == [schema.AREA_CODE, schema.ASYLUM_SUPPORT]
     assert counts(loaded) == (13, 8, 2, 3)  # the two June rows are filtered
@@ -45,8 +45,8 @@ def test_asy_d11_rejects_name_row_column_and_reason():
         rejects = load_asy_d11(ASY, area_codes=AREAS).rejects
     assert rejects["row"].tolist() == [11, 12, 13]
     assert rejects["reason"].tolist() == [
-        "code E06000065 (North Yorkshire) matches no area in the boundaries; the demand file and the boundaries "
-        "may be different vintages (e.g. LAD23 codes against LAD22 boundaries)",
+        "code E06000065 (North Yorkshire) is a district of another boundary vintage, but neither it nor its "
+        "predecessors or successors are among the boundaries' areas",
         "area code is empty (N/A - Subsistence Only); the row cannot be placed on an area",
         "People is not a number; expected a number",
     ]
@@ -78,7 +78,7 @@ def test_asy_d11_bare_section_number_and_custom_column():
     with pytest.warns(UserWarning, match="row 13: People is not a number"):
         loaded = load_asy_d11(ASY, area_codes=AREAS, support_types="4", column="s4")
     # Coventry's only s4 row is not a number: rejected, so Coventry is absent (not a silent zero)
-    assert values(loaded, "s4") == {"E06000021": 200.0}
+    assert values(loaded, "s4") == {"E06000021": 205.0}  # 200 dispersal + 5 subsistence only
 
 
 @pytest.mark.parametrize("date", ["2024-06-30", "30/06/2024", "2024 Q2"])
@@ -158,7 +158,7 @@ def test_population_takes_the_district_type_so_nothing_counts_twice():
     assert loaded.date == "2021"
     # region, two county rows and the 0-15 band are filtered; Craven matches no area
     assert counts(loaded) == (8, 3, 4, 1)
-    assert loaded.rejects["reason"].iloc[0].startswith("code E07000163 (Craven) matches no area")
+    assert loaded.rejects["reason"].iloc[0].startswith("code E07000163 (Craven) is a district of another boundary")
     assert any("district / unitary" in n for n in loaded.notes)
 
 

@@ -100,16 +100,22 @@ def test_asy_d11_west_midlands_total(asy, west_midlands):
     assert t[schema.ASYLUM_SUPPORT].sum() == 11934
 
 
-def test_asy_d11_new_2023_codes_are_rejected_as_a_vintage_mismatch(asy):
-    # Cumberland, Westmorland and Furness, North Yorkshire and Somerset are LAD23 codes
-    vintage = asy.rejects["reason"].str.contains("different vintages")
-    assert set(asy.rejects.loc[vintage, "value"]) == {"E06000063", "E06000064", "E06000065", "E06000066"}
-    # and the one row of people on subsistence only that the Home Office places in no local authority
-    other = asy.rejects[~vintage]
-    assert other["reason"].tolist() == [
+def test_asy_d11_new_2023_codes_are_split_over_their_2022_districts(asy):
+    # Cumberland, Westmorland and Furness, North Yorkshire and Somerset are LAD23 codes: no row is rejected for them,
+    # each is listed as harmonised with its people, and spread (equal shares here: no population given)
+    moved = asy.harmonised.set_index("code")
+    assert moved["people"].to_dict() == {"E06000063": 297, "E06000064": 179, "E06000065": 364, "E06000066": 240}
+    assert set(moved["method"]) == {"split in equal shares (estimate)"}
+    assert moved.loc["E06000063", "to_codes"] == "E07000026; E07000028; E07000029"
+    got = asy.table.set_index(schema.AREA_CODE)[schema.ASYLUM_SUPPORT]
+    assert got["E07000028"] == pytest.approx(99.0)  # Carlisle: a third of Cumberland's 297
+    # the only rejected row: the people the Home Office places in no local authority, kept in people
+    assert asy.rejects["reason"].tolist() == [
         "no area code (N/A - Subsistence Only (Dec 2023 - Sep 2024)); the row cannot be placed on an area"
     ]
-    assert other["row"].tolist() == [21744]  # the file's last line, as a spreadsheet numbers it
+    assert asy.rejects["row"].tolist() == [21744]  # the file's last line, as a spreadsheet numbers it
+    assert asy.rejects["people"].tolist() == [2843]
+    assert asy.unplaced[["reason", "people"]].values.tolist() == [["Home Office: Subsistence Only", 2843]]
 
 
 def test_asy_d11_stoke_section_95_dispersal(real_data, codes):

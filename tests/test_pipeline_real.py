@@ -24,7 +24,10 @@ def test_every_west_midlands_district_is_ranked(wm):
     targets = wm.targets
     assert len(targets) == 30
     assert set(targets["region_code"]) == {"E12000005"}
-    assert sorted(targets["rank"].tolist()) == list(range(1, 31))
+    # the 26 districts with an Asy_D11 figure are ranked; the 4 without one are "no data", not 0 people
+    ranked = targets["rank"].dropna()
+    assert sorted(ranked.astype(int).tolist()) == list(range(1, 27))
+    assert targets.loc[targets["rank"].isna(), "demand"].isna().all()
     assert targets["reason"].str.len().min() > 40
 
 
@@ -59,7 +62,7 @@ def test_england_and_wales_profile_keeps_welsh_districts(real_data):
     codes = result.targets["area_code"]
     assert codes.str.startswith("W").sum() == 22
     assert codes.str.startswith("E").sum() == 309
-    assert result.targets["rank"].notna().all()
+    assert (result.targets["rank"].notna() == result.targets["demand"].notna()).all()
 
 
 def test_check_command_prints_the_real_counts(real_data, capsys):
@@ -88,4 +91,7 @@ def test_check_guesses_each_files_kind_from_its_header(real_data, capsys):
     ]
     laa = report["laa_directory:laa_legal_aid_provider_offices_2015.csv"]
     assert (laa["rows_used"], laa["rows_rejected"]) == (286, 1)  # 278 exact + 8 at district centroids
-    assert report["asy_d11:ho_asy_d11_asylum_support_by_la.csv"]["rows_rejected"] == 14
+    asy = report["asy_d11:ho_asy_d11_asylum_support_by_la.csv"]
+    assert asy["rows_rejected"] == 1  # the 13 rows of 2023 codes are harmonised onto the 2022 districts
+    assert "2,843 people on asylum support could not be placed in an area (Home Office: Subsistence Only)" \
+        in asy["notes"]

@@ -140,7 +140,7 @@ def test_run_plan_and_report_write_their_files(installed, ran):
     venv, work, env, audit = installed
     _, outputs = ran
     assert sorted(p.name for p in (work / "out").iterdir()) == sorted(
-        ["targets.csv", "targets.xlsx", "areas.gpkg", "rejects.csv", "map.html", "report.html"])
+        ["targets.csv", "targets.xlsx", "areas.gpkg", "rejects.csv", "harmonised.csv", "map.html", "report.html"])
     assert outputs["run"].startswith("Demo region (synthetic demo data)\n") and "\nTop 10 target areas\n" in outputs["run"]
     plan = json.loads(outputs["plan"])
     assert len(plan["picks"]) == 2 and plan["unmet_demand_after"] < plan["unmet_demand_before"]

@@ -38,8 +38,12 @@ class RejectLog:
         self.file = Path(file).name if isinstance(file, Path) else str(file)
         self._rows: list[dict] = []
 
-    def add(self, row: int | None, reason: str, *, column: str | None = None, value: object = None) -> None:
-        """Record one rejected row (``row`` as a spreadsheet shows it); a missing value is recorded as missing."""
+    def add(self, row: int | None, reason: str, *, column: str | None = None, value: object = None,
+            people: float | None = None) -> None:
+        """Record one rejected row (``row`` as a spreadsheet shows it); a missing value is recorded as missing.
+
+        ``people``: the people a rejected demand row counts, so they stay visible in people.
+        """
         if value is not None and pd.api.types.is_scalar(value) and pd.isna(value):
             value = None  # not the text "<NA>" or "nan"
         self._rows.append(
@@ -49,6 +53,7 @@ class RejectLog:
                 "column": column,
                 "value": None if value is None else str(value),
                 "reason": reason,
+                "people": None if people is None or pd.isna(people) else float(people),
             }
         )
 
@@ -69,6 +74,7 @@ class RejectLog:
         """
         df = pd.DataFrame(self._rows, columns=REJECT_COLUMNS)
         df["row"] = df["row"].astype("Int64")
+        df["people"] = df["people"].astype(float)
         return df.sort_values("row", kind="stable").reset_index(drop=True)
 
 
@@ -90,6 +96,11 @@ class Loaded:
         Date (ISO string) of the figures, when the input has one.
     notes
         Plain-English notes for the user (repairs made, choices taken).
+    harmonised
+        Demand codes of another boundary vintage moved onto the boundaries
+        (:data:`coverage_gaps.vintages.HARMONISED_COLUMNS`); ``None`` when not a demand input.
+    unplaced
+        People in rejected demand rows, by ``date, reason, people``; ``None`` when not a demand input.
     """
 
     table: pd.DataFrame
@@ -100,6 +111,8 @@ class Loaded:
     source: str = ""
     date: str | None = None
     notes: list[str] = field(default_factory=list)
+    harmonised: pd.DataFrame | None = None
+    unplaced: pd.DataFrame | None = None
 
     @property
     def rejected(self) -> int:

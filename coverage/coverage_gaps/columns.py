@@ -113,6 +113,8 @@ COLUMNS: dict[str, Column] = {
     "row": Column("Row", "Row number in that file (1 = first data row)", "row", _COUNT),
     "column": Column("Column", "Column of the value that was refused"),
     "value": Column("Value", "The value as read"),
+    "people": Column("People in the row", "People a refused demand row counts, so they stay visible; blank for "
+                     "other inputs", "people", _PEOPLE),
     "item": Column("Item", "What the line describes"),
 }
 #: OISC levels in words, for people (the code is kept in the CSV).

@@ -27,6 +27,8 @@ __all__ = ["Profile", "load_profile", "parse_overrides", "DEFAULT_ANALYSIS"]
 _STR, _NUM, _BOOL, _LIST, _TABLE = str, (int, float), bool, list, dict
 
 
+#: Territories a provider file can cover (measures.benchmark.TERRITORIES); "" = from the provider formats.
+_TERRITORIES = ("", "United Kingdom", "Great Britain", "England and Wales", "England", "Wales", "Scotland", "Northern Ireland")
 _KM = 1_000.0  # no catchment or search distance beyond 1,000 km means anything in Great Britain
 
 #: Every setting of a profile, by section: the one place settings are typed, ranged and defaulted.
@@ -48,6 +50,7 @@ _SCHEMA: dict[str, dict[str, Setting]] = {
     "inputs.subareas": {"path": Setting(_STR), "code_column": Setting(_STR), "name_column": Setting(_STR),
                         "parent_column": Setting(_STR), "weight_column": Setting(_STR), "layer": Setting(_STR)},
     "inputs.postcodes": {"path": Setting(_STR)},
+    "inputs.code_lookup": {"path": Setting(_STR)},  # an ONS LADyy-to-LADzz lookup, added to the built-in code changes
     "inputs.postcode_districts": {"path": Setting(_STR)},
     "inputs.geocoder": {"online": Setting(_BOOL), "base_url": Setting(_STR), "cache_dir": Setting(_STR)},
     "inputs.demand": {
@@ -62,6 +65,7 @@ _SCHEMA: dict[str, dict[str, Setting]] = {
         "code_column": Setting(_STR),
         "columns": Setting(_LIST, check=_texts),
         "sheet": Setting(_STR),
+        "max_people": Setting(_NUM, low=0, low_open=True),  # rows above this many people are implausible: rejects
     },
     "inputs.providers": {
         "name": Setting(_STR),
@@ -74,6 +78,7 @@ _SCHEMA: dict[str, dict[str, Setting]] = {
         "max_capacity": Setting(_NUM, low=0, low_open=True),  # capacities above it per office are rejects
         # laa_directory only: "supply" (contract holders, the default) or "candidates" (trainable, for plan)
         "role": Setting(_STR, choices=("supply", "candidates")),
+        "coverage": Setting(_STR, choices=_TERRITORIES[1:]),  # territory the file covers (partner lists)
     },
     "analysis": {
         "demand": Setting(_STR, "asylum_support"),  # demand column that drives access and ranking
@@ -99,6 +104,8 @@ _SCHEMA: dict[str, dict[str, Setting]] = {
         "stability_catchment_km": Setting(_LIST, [20.0, 30.0, 45.0], check=_catchments),  # rank stability grid
         "stability_decay": Setting(_LIST, ["step", "gaussian"], check=_grid_decays),  # ([] = no stability columns)
         "report_top": Setting(int, 200, low=1),  # the report's table lists this many areas; CSV/XLSX every one
+        # territory the supply data covers; "" = from the provider files (the LAA directory: England and Wales)
+        "coverage": Setting(_STR, "", choices=_TERRITORIES),
     },
 }
 #: Keys a [sources.<input>] table may hold (see coverage_gaps.sources.describe_source).
@@ -111,6 +118,7 @@ _REQUIRED = {
     "inputs.region_lookup": ("path",),
     "inputs.subareas": ("path",),
     "inputs.postcodes": ("path",),
+    "inputs.code_lookup": ("path",),
     "inputs.postcode_districts": ("path",),
     "inputs.demand": ("name", "format", "path"),
     "inputs.providers": ("format", "path"),

@@ -337,7 +337,12 @@ def write_gpkg(result, path: str | Path, *, generated_on: str = "2000-01-01") ->
 
 
 def write_exports(result, out_dir: str | Path) -> dict[str, Path]:
-    """Write ``targets.csv``, ``targets.xlsx``, ``areas.gpkg`` and ``rejects.csv``."""
+    """Write ``targets.csv``, ``targets.xlsx``, ``areas.gpkg``, ``rejects.csv`` and ``harmonised.csv``.
+
+    ``rejects.csv`` has a ``people`` column (people in rejected demand rows);
+    ``harmonised.csv`` lists every demand code of another boundary vintage
+    moved onto the boundaries, with its people and method (issue 12).
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     targets = target_table(result)
@@ -347,5 +352,6 @@ def write_exports(result, out_dir: str | Path) -> dict[str, Path]:
         "targets.xlsx": write_xlsx(planner_sheets(result, targets), out / "targets.xlsx", generated_on=day),
         "areas.gpkg": write_gpkg(result, out / "areas.gpkg", generated_on=day),
         "rejects.csv": write_csv(result.rejects, out / "rejects.csv"),
+        "harmonised.csv": write_csv(result.harmonised, out / "harmonised.csv"),
     }
     return files

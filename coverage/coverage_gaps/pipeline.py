@@ -30,6 +30,7 @@ from .schema import (
     CRS_BNG,
     DEMAND,
     GAP,
+    IN_COVERAGE,
     LAA_CONTRACT,
     REGION_CODE,
     REGULATED,
@@ -55,6 +56,8 @@ class Inputs:
     subarea_options: dict = field(default_factory=dict)
     #: Lookup files (region lookup, postcode files), reconciled like the main inputs, by name.
     lookups: dict[str, Loaded] = field(default_factory=dict)
+    #: provider layer name -> territory it covers (None: the study areas' countries)
+    coverage: dict = field(default_factory=dict)
 
     @property
     def loaded(self) -> dict[str, Loaded]:
@@ -149,22 +152,14 @@ def load_inputs(profile: Profile) -> Inputs:
         subareas = io.reject_orphan_subareas(subareas, areas.table, parent_column=s.get("parent_column"))
         note("subareas", "subareas", subareas, s["path"])
 
-    demand: dict[str, Loaded] = {}
-    for d in spec.get("demand", []):
-        options = {k: v for k, v in d.items() if k not in ("name", "format", "path")}
-        if d["format"] == "asy_d11":
-            loaded = io.load_asy_d11(d["path"], area_codes=codes, column=d["name"], **options)
-        elif d["format"] == "nomis":
-            loaded = io.load_population(d["path"], area_codes=codes, column=d["name"], **options)
-        else:
-            loaded = io.load_demand_table(d["path"], area_codes=codes, **options)
-        demand[d["name"]] = loaded
-        note(d["format"], d["name"], loaded, d["path"])
+    demand = _load_demand(profile, codes, note)
 
     geocoder = _geocoder(profile)
     providers: dict[str, Loaded] = {}
+    coverage: dict[str, str | None] = {}
     for i, p in enumerate(spec.get("providers", []), start=1):
         name = p.get("name") or Path(p["path"]).stem
+        coverage[name] = p.get("coverage") or measures.benchmark.PROVIDER_COVERAGE.get(p["format"])
         if p["format"] == "laa_directory":
             loaded = io.load_laa_offices(p["path"], geocoder=geocoder, areas=areas.table,
                                          **({"categories": tuple(p["categories"])} if "categories" in p else {}),
@@ -180,7 +175,43 @@ def load_inputs(profile: Profile) -> Inputs:
     lookups.update(geocoder.inputs() if geocoder is not None else {})
     sub_options = {k: spec["subareas"][k] for k in ("parent_column", "weight_column") if k in spec.get("subareas", {})}
     return Inputs(areas=areas, demand=demand, providers=providers, subareas=subareas, sources=sources,
-                  subarea_options=sub_options, lookups=lookups)
+                  subarea_options=sub_options, lookups=lookups, coverage=coverage)
+
+
+def _load_demand(profile: Profile, codes: set, note) -> dict[str, Loaded]:
+    """Every demand layer in profile order, harmonised to the boundaries' vintage.
+
+    The population layer named in ``[analysis] population`` is loaded first:
+    its figures split a successor district's people over its predecessors.
+    """
+    from . import io, vintages
+
+    spec = profile.inputs
+    lookup = spec.get("code_lookup")
+    changes = vintages.code_changes(vintages.read_lookup(lookup["path"])) if lookup else None
+    layers = spec.get("demand", [])
+    weight_name = profile.analysis.get("population")
+    order = sorted(range(len(layers)), key=lambda i: layers[i]["name"] != weight_name)
+    loaded: dict[int, Loaded] = {}
+    weights = None
+    for i in order:
+        d = layers[i]
+        options = {k: v for k, v in d.items() if k not in ("name", "format", "path")}
+        if d["format"] == "asy_d11":
+            one = io.load_asy_d11(d["path"], area_codes=codes, column=d["name"], weights=weights, changes=changes,
+                                  weight_label=weight_name or "population", today=generated_on(profile), **options)
+        elif d["format"] == "nomis":
+            one = io.load_population(d["path"], area_codes=codes, column=d["name"], **options)
+        else:
+            one = io.load_demand_table(d["path"], area_codes=codes, **options)
+        if d["name"] == weight_name and d["name"] in one.table.columns:
+            weights = one.table.set_index(AREA_CODE)[d["name"]]
+        loaded[i] = one
+    demand: dict[str, Loaded] = {}
+    for i, d in enumerate(layers):
+        demand[d["name"]] = loaded[i]
+        note(d["format"], d["name"], loaded[i], d["path"])
+    return demand
 
 
 def _provider_type(providers: pd.DataFrame) -> pd.Series:
@@ -207,8 +238,9 @@ def _area_table(inputs: Inputs, demand_column: str, population_column: str | Non
             expected=" or ".join(repr(c) for c in areas.columns if c in {
                 col for loaded in inputs.demand.values() for col in loaded.table.columns} - {AREA_CODE}) or "a layer",
             fix="set [analysis] demand to the name of one [[inputs.demand]] layer"))
-    # Asy_D11 lists only areas with people on support: an absent area has none.
-    areas[DEMAND] = areas[demand_column].fillna(0.0).astype(float)
+    # An area absent from the demand figures (after harmonising) has no data, not 0 people: NaN here;
+    # the measures count it as 0 (measures.demand_points), the flags and ranks leave it out.
+    areas[DEMAND] = areas[demand_column].astype(float)
     if population_column and population_column in areas.columns:
         pop = areas[population_column].astype(float)
         areas["demand_per_10k"] = np.where(pop > 0, areas[DEMAND] / pop * 10_000, np.nan)
@@ -248,14 +280,30 @@ def _locate_providers(providers: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, rule
     return providers
 
 
-def _benchmark(providers: gpd.GeoDataFrame, areas: pd.DataFrame, s: dict) -> tuple[float, str]:
-    """The benchmark access and the words the reasons use for it."""
+def _coverage(inputs: Inputs, areas: pd.DataFrame, settings: dict, regions) -> tuple[pd.Series, str]:
+    """``in_coverage`` for every area, and the territory the supply data covers in words.
+
+    ``[analysis] coverage`` overrides; else the union of the provider files'
+    territories (a partner list without one: the study areas' countries).
+    """
+    named = settings.get("coverage") or None
+    territories = [named] if named else list(inputs.coverage.values()) or [None]
+    codes = areas[AREA_CODE]
+    if regions and REGION_CODE in areas.columns:
+        codes = codes[areas[REGION_CODE].isin(list(regions))]
+    letters, words = measures.benchmark.coverage_countries(territories, study_codes=codes)
+    return measures.benchmark.in_coverage(areas[AREA_CODE], letters).set_axis(areas.index), words
+
+
+def _benchmark(providers: gpd.GeoDataFrame, areas: pd.DataFrame, s: dict, territory: str = "") -> tuple[float, str]:
+    """The benchmark access and the words the reasons use for it (demand inside the coverage only)."""
     if isinstance(s.get("benchmark"), (int, float)):
         return float(s["benchmark"]), "benchmark"
     people = float(s.get("people_per_adviser") or 0)
+    inside = areas[IN_COVERAGE] if IN_COVERAGE in areas.columns else pd.Series(True, index=areas.index)
     value = measures.benchmark_access(
         total_capacity=float(providers.loc[providers["qualifying"], CAPACITY].sum()),
-        total_demand=float(areas[DEMAND].sum()),
+        total_demand=float(areas.loc[inside, DEMAND].fillna(0.0).sum()),
         standard_people_per_adviser=people or None,
     )
     if value == 0:  # measures.unmet_demand would refuse it with a message about its own argument
@@ -265,6 +313,7 @@ def _benchmark(providers: gpd.GeoDataFrame, areas: pd.DataFrame, s: dict) -> tup
             fix="add a provider file with Level 2+ asylum advisers or LAA offices, or set [analysis] "
                 "people_per_adviser (e.g. 200) to measure against a standard"))
     return value, (f"(the standard: one adviser per {people:,.0f} people)" if people
+                   else f"across {'the ' if territory == 'United Kingdom' else ''}{territory}" if territory
                    else "across all areas in the data")
 
 
@@ -320,13 +369,13 @@ def analyse(inputs: Inputs, settings: dict, *, regions=(), title: str = "", regi
     areas = areas.join(measures.area_measures(
         areas, providers, points, demand_column=DEMAND, population_column=population, catchment_km=catchment_km,
         decay=s["decay"], decay_table=s.get("decay_table") or None, rule=s["rule"]), on=AREA_CODE)
-    benchmark, benchmark_label = _benchmark(providers, areas, s)
-    areas["unmet_demand"] = measures.unmet_demand(areas[DEMAND], areas["access"], benchmark)
+    areas[IN_COVERAGE], territory = _coverage(inputs, areas, s, regions)
+    benchmark, _ = _benchmark(providers, areas, s, territory)  # demand inside the supply data's coverage only
+    areas["unmet_demand"] = measures.unmet_demand(areas[DEMAND].fillna(0.0), areas["access"], benchmark)
 
-    coverage = str(getattr(inputs, "coverage", "") or "")
     regionless = _regionless_note(areas, regions, demand_label=s["demand"])
     areas = _study_region(areas, regions)
-    areas = _assess(areas, points, providers, benchmark=benchmark, settings=s, coverage=coverage)
+    areas = _assess(areas, points, providers, benchmark=benchmark, settings=s, coverage=territory)
     areas = areas.sort_values(["rank", AREA_CODE], na_position="last", kind="mergesort").reset_index(drop=True)
     top = areas[areas["rank"].notna() & (areas["rank"] <= int(s["top"]))]
     return Result(
@@ -341,8 +390,7 @@ def analyse(inputs: Inputs, settings: dict, *, regions=(), title: str = "", regi
         benchmark=float(benchmark),
         generated_on=generated,
         synthetic=synthetic,
-        coverage=coverage,
-        notes=regionless,
+        **_data_notes(inputs, s["demand"], areas, territory, first=regionless),
     )
 
 
@@ -361,6 +409,36 @@ def _assess(study: gpd.GeoDataFrame, points, providers, *, benchmark: float, set
                                    catchment_km=float(s["catchment_km"]), measure=measure,
                                    drought_share=float(s["drought_share"]), coverage=coverage)
     return study
+
+
+def _data_notes(inputs: Inputs, demand_name: str, study: pd.DataFrame, territory: str, *, first=()) -> dict:
+    """``Result`` notes (after ``first``), unplaced people and harmonised codes, from the inputs."""
+    from .vintages import HARMONISED_COLUMNS
+
+    notes, unplaced, harmonised = list(first), [], []
+    for name, loaded in inputs.demand.items():
+        notes.extend(loaded.notes)
+        if loaded.harmonised is not None and len(loaded.harmonised):
+            harmonised.append(loaded.harmonised.assign(input=name))
+        if name == demand_name and loaded.unplaced is not None:
+            unplaced.append(loaded.unplaced)
+    missing = study[DEMAND].isna() if DEMAND in study.columns else pd.Series(dtype=bool)
+    if missing.any():
+        notes.append(f"{int(missing.sum()):,} area(s) have no {demand_name} figure for the date used (no data, "
+                      f"not 0 people; never ranked): " + ", ".join(study.loc[missing, AREA_NAME].astype(str).head(12))
+                      + (" ..." if missing.sum() > 12 else ""))
+    if territory:
+        outside = int((~study[IN_COVERAGE]).sum())
+        notes.append(f"The supply data covers {territory}: the benchmark uses the demand inside it only"
+                     + (f"; {outside:,} area(s) lie outside it and are not assessed" if outside else ""))
+    return {
+        "notes": notes,
+        "unplaced": pd.concat(unplaced, ignore_index=True) if unplaced else pd.DataFrame(
+            columns=["date", "reason", "people"]),
+        "harmonised": pd.concat(harmonised, ignore_index=True)[HARMONISED_COLUMNS] if harmonised else pd.DataFrame(
+            columns=HARMONISED_COLUMNS),
+        "coverage": territory,
+    }
 
 
 def run_profile(profile: Profile | str | Path, *, data_dir=None, overrides: dict | None = None,

@@ -131,11 +131,7 @@ def _method(result: Result) -> dict:
         "undated": undated,
         "rejects": [{"file": str(f), "rows": fmt_number(n)} for f, n in rejects.items()],
         "rejects_total": fmt_number(len(result.rejects)),
-        "notes": list(result.notes),
-        "unplaced": [f"{fmt_number(r['people'])} people ({r['date']}): {r['reason']}"
-                     for r in result.unplaced.to_dict("records")],
-        "harmonised": [f"{r['code']} ({r['input']}, {r['date']}) to {r['to_codes']}: {fmt_number(r['people'])} "
-                       f"people, {r['method']}" for r in result.harmonised.to_dict("records")],
+        "notes": list(result.notes),  # data notes: date used, codes harmonised, people not placed (issue 12)
     }
 
 

@@ -76,7 +76,9 @@ POPULATION = "population"
 ASYLUM_SUPPORT = "asylum_support"
 
 # --- Rejects ---------------------------------------------------------------
-REJECT_COLUMNS = ["file", "row", "column", "value", "reason"]
+#: ``people``: for a demand row that could not be used, the people it counts (issue 12: a row
+#: count is never the only trace of people); empty for other inputs.
+REJECT_COLUMNS = ["file", "row", "column", "value", "reason", "people"]
 
 # --- Result (one row per area) ---------------------------------------------
 DEMAND = "demand"

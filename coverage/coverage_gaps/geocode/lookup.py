@@ -111,7 +111,7 @@ class PostcodeLookup:
         for f in self.files:
             several = sum(g["kind"] == f["kind"] for g in self.files) > 1
             name = f"{f['kind']}:{f['file']}" if several else f["kind"]
-            rejects = f["rejects"].astype({"row": "Int64"})[REJECT_COLUMNS]
+            rejects = f["rejects"].astype({"row": "Int64"}).reindex(columns=REJECT_COLUMNS)
             out[name] = Loaded(table=pd.DataFrame(), rejects=rejects, read=f["read"], used=f["used"],
                                filtered=f["filtered"], source=f["file"], notes=list(f["notes"]))
         return out

@@ -20,7 +20,8 @@ import pandas as pd
 from .._validate import Loaded, RejectLog, finish
 from ..errors import InvalidValueError, MissingColumnError, describe
 from ..schema import ASYLUM_SUPPORT, POPULATION
-from ._demand_rows import _as_list, _category_mask, _counts_by_code, _date_rows, _find_columns
+from ._demand_rows import (_areas_note, _as_list, _category_mask, _counts_by_code, _date_rows, _find_columns,
+                           _number_text)
 from ._match import choose_date, norm_label
 from ._read import read_table
 from .demand_table import load_demand_table
@@ -56,6 +57,11 @@ def load_asy_d11(
     area_codes: Iterable[str] | None = None,
     sheet: str | int | None = None,
     column: str = ASYLUM_SUPPORT,
+    weights: pd.Series | None = None,
+    weight_label: str = "population",
+    changes: pd.DataFrame | None = None,
+    today: str | None = None,
+    max_people: float = 100_000,
 ) -> Loaded:
     """Load people on asylum support by local authority (Home Office table Asy_D11).
 
@@ -72,18 +78,34 @@ def load_asy_d11(
         matched ignoring case and spacing, so both spellings of "Subsistence
         only" match.  All by default.
     area_codes
-        Known area codes (the boundaries'); rows whose code matches none are
-        rejected with a reason suggesting a boundary-vintage mismatch.
+        Known area codes (the boundaries').  Codes of another boundary vintage
+        are harmonised onto them (:mod:`coverage_gaps.vintages`); rows whose
+        code matches no area in any vintage are rejected with their people.
     sheet
         Worksheet of a workbook; by default the one holding the Asy_D11 header.
     column
         Name of the output column.
+    weights
+        Per area code (e.g. population): how a successor's people are split
+        over its predecessors when the boundaries are older; equal shares by default.
+    weight_label
+        What the weights are, in the harmonised codes' method ("split by population").
+    changes
+        Code changes (:func:`coverage_gaps.vintages.code_changes`); the built-in table by default.
+    today
+        The run's date (ISO): a date after it is refused.  Not checked when None.
+    max_people
+        Rows counting more people than this are rejected as implausible.
 
     Returns
     -------
     Loaded
         ``table``: ``area_code``, ``column`` (people, summed over the chosen
-        support and accommodation types), one row per area; ``date``: the ISO date.
+        support and accommodation types), one row per area; ``date``: the ISO date;
+        ``harmonised``: codes moved onto the boundaries; ``unplaced``: people in
+        rows that name no area (``date, reason, people``).  Exact repeats of a
+        row, and rows that share a date, code, support and accommodation type,
+        are rejected (never summed).
 
     Raises
     ------
@@ -97,14 +119,18 @@ def load_asy_d11(
                              "Accommodation Type, People; rename the column or export the 'Data - Asy_D11' sheet")
     log, rows = RejectLog(file), pd.RangeIndex(first, first + len(df))
     df = df.set_axis(rows)
-    keep, bad, chosen = _date_rows(df, cols["date"], date, log, file)
-    notes = [f"{file}: figures for {chosen}"]
+    keep, bad, chosen = _date_rows(df, cols["date"], date, log, file, code_col=cols["code"], today=today)
+    notes = [_areas_note(df, keep, cols["code"], chosen, file)]
     for key, wanted in (("support", support_types), ("accommodation", accommodation_types)):
         if wanted is not None:
             keep &= _category_mask(df, cols, key, wanted, file)
             notes.append(f"{file}: {cols[key]} limited to {', '.join(_as_list(wanted))}")
-    loaded = _counts_by_code(df, keep, cols, label="la", value="people", column=column, area_codes=area_codes,
-                             log=log, filtered=int((~bad & ~keep).sum()), date=chosen, notes=notes)
+    why, people = {}, pd.to_numeric(_number_text(df.loc[keep, cols["people"]]), errors="coerce").astype(float)
+    repeated = _repeats(df, keep, cols, log, people, why)
+    loaded = _counts_by_code(df, keep & ~repeated, cols, label="la", value="people", column=column,
+                             area_codes=area_codes, log=log, filtered=int((~bad & ~keep).sum()), date=chosen,
+                             notes=notes, weights=weights, weight_label=weight_label, changes=changes, what="people on asylum support",
+                             publisher="Home Office", max_value=max_people, why=why, people=people)
     return finish(loaded, what="Asy_D11")
 
 
@@ -177,6 +203,34 @@ def load_population(
 
 
 # --- private steps -----------------------------------------------------------
+
+
+def _repeats(df, keep, cols, log, people: pd.Series, why: dict) -> pd.Series:
+    """Reject exact repeats of a row, and every row of a (date, code, support, accommodation) key given twice."""
+    scope = df[keep]
+    exact = scope.duplicated(keep="first")
+    first = scope[~exact].reset_index().groupby(list(scope.columns), dropna=False)["index"].first()
+    for row in scope.index[exact.to_numpy()]:
+        was = first.get(tuple(scope.loc[row]), None)
+        log.add(row, f"the row repeats row {was} exactly; a repeated row is not added again",
+                column=None, people=people[row])
+        why[row] = "rows repeated in the file"
+    code = scope[cols["code"]].astype("string").str.strip()
+    parts = [code] + [scope[cols[k]].map(norm_label) for k in ("support", "accommodation") if cols.get(k)]
+    key = pd.concat(parts, axis=1).set_axis(range(len(parts)), axis=1)
+    placeable = code.notna() & code.ne("") & ~code.str.match(r"(?i)^n/?a\b").fillna(False) & ~exact
+    clash = placeable & key.where(placeable).duplicated(keep=False) & key.notna().all(axis=1)
+    joined = [key.loc[r].astype(str).str.cat(sep="\x1f") for r in scope.index[clash.to_numpy()]]
+    for _, rows in scope.index[clash.to_numpy()].to_series().groupby(joined, sort=False):
+        listed = ", ".join(str(r) for r in rows)
+        for row in rows:
+            log.add(row, f"rows {listed} give the same area, support type and accommodation type for this date "
+                         f"(code {code[row]}); which one is right cannot be told, so none is used",
+                    column=cols["code"], value=code[row], people=people[row])
+            why[row] = "conflicting rows for one area"
+    out = pd.Series(False, index=df.index)
+    out[scope.index[(exact | clash).to_numpy()]] = True
+    return out
 
 
 def _geography_type(types: pd.Series, wanted, file) -> str:

@@ -16,6 +16,7 @@ import pandas as pd
 from .._validate import Loaded, RejectLog, finish
 from ..errors import MissingColumnError, describe
 from ..schema import AREA_CODE
+from ..vintages import known_codes
 from ._demand_rows import _as_list, _category_mask, _check_codes, _date_rows, _number_text, _numbers, _sum_by_code
 from ._match import match_column
 from ._read import read_table
@@ -89,7 +90,7 @@ def load_demand_table(
     filtered = int((~keep & ~rejected).sum())
     scope = df[keep]
     ok = _check_codes(scope, code, pd.Series(pd.NA, index=scope.index, dtype="string"), area_codes, log,
-                      repeats="keep" if aggregate == "sum" else "reject")
+                      repeats="keep" if aggregate == "sum" else "reject", changed=known_codes(), harmonising=False)
     used = scope.loc[ok]
     values = {c: _numbers(used, c, log, negative_ok=True, empty_ok=True) for c in value_cols}
     good = used.index

@@ -11,6 +11,13 @@
 * **Advice drought**: providers within reach, but access below
   ``drought_share * benchmark`` (half the benchmark by default).
 
+* **Coverage**: the territory the supply data covers (the LAA directory:
+  England and Wales).  The benchmark uses the demand inside it only, and an
+  area outside it is never a desert or a drought (nothing is known about its
+  supply); see :func:`coverage_countries` and :func:`in_coverage`.
+* An area with no recorded need (demand 0) or no demand figure (NaN) is
+  never flagged either: a gap needs people in need.
+
 A desert is *not* also flagged as a drought: the two flags are exclusive, so
 that each area gets one plain reason ("no adviser within 30 km" vs "advisers
 within reach, but too few for the demand").  Both columns are always reported.
@@ -25,9 +32,77 @@ import pandas as pd
 
 from .._validate import require_columns
 from ..errors import InvalidValueError, describe
-from ..schema import ACCESS, COVERAGE_SHARE, NEAREST_KM
+from ..schema import ACCESS, COVERAGE_SHARE, DEMAND, IN_COVERAGE, NEAREST_KM
 
-__all__ = ["benchmark_access", "unmet_demand", "flags"]
+__all__ = ["benchmark_access", "unmet_demand", "flags", "TERRITORIES", "PROVIDER_COVERAGE", "coverage_countries",
+           "in_coverage"]
+
+#: Territories by name, as the first letters of their ONS area codes.
+TERRITORIES = {
+    "United Kingdom": "ENSW",
+    "Great Britain": "ESW",
+    "England and Wales": "EW",
+    "England": "E",
+    "Wales": "W",
+    "Scotland": "S",
+    "Northern Ireland": "N",
+}
+#: The territory each provider format covers (a partner list: what the profile says).
+PROVIDER_COVERAGE = {"laa_directory": "England and Wales", "oisc_register": "United Kingdom"}
+_COUNTRY = {"E": "England", "W": "Wales", "S": "Scotland", "N": "Northern Ireland"}
+
+
+def _letters(codes) -> pd.Series:
+    """The country letter of each ONS area code (``E06000021`` -> ``E``); "" when not an ONS code."""
+    text = pd.Series(codes, dtype="string").str.strip()
+    return text.str.extract(r"^([EWSN])\d{8}$", expand=False).fillna("").astype(str)
+
+
+def coverage_countries(territories, *, study_codes=()) -> tuple[str, str]:
+    """Country letters and the name in words of the union of ``territories``.
+
+    Parameters
+    ----------
+    territories
+        Territory names (keys of :data:`TERRITORIES`); ``None`` entries stand
+        for the study areas' own countries (from ``study_codes``).
+
+    Returns
+    -------
+    letters, name
+        ``("EW", "England and Wales")``; ``("", "")`` when the areas have no
+        ONS codes (the demo): then every area counts as covered.
+
+    Raises
+    ------
+    InvalidValueError
+        A name that is not a territory.
+    """
+    letters = set()
+    for name in territories:
+        if name is None:
+            letters |= set(_letters(list(study_codes))) - {""}
+            continue
+        hit = next((v for k, v in TERRITORIES.items() if k.casefold() == str(name).strip().casefold()), None)
+        if hit is None:
+            raise InvalidValueError(describe("unknown coverage territory", column="coverage", value=name,
+                                             expected="one of " + ", ".join(map(repr, TERRITORIES)),
+                                             fix="name the territory the provider data covers"))
+        letters |= set(hit)
+    key = "".join(sorted(letters))
+    words = next((k for k, v in TERRITORIES.items() if v == key), None)
+    if words is None and key:
+        names = [_COUNTRY[c] for c in key]
+        words = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return key, words or ""
+
+
+def in_coverage(codes, letters: str) -> pd.Series:
+    """True where an area code lies in the territory ``letters`` (or is not an ONS code, or no territory is known)."""
+    country = _letters(codes)
+    if not letters:
+        return pd.Series(True, index=country.index)
+    return country.eq("") | country.isin(list(letters))
 
 
 def _positive(value, column: str, expected: str, fix: str) -> float:
@@ -115,7 +190,9 @@ def flags(measures: pd.DataFrame, *, benchmark: float, catchment_km: float | Non
     -------
     desert, drought
         Boolean Series on ``measures``' index, exclusive (a desert is not also
-        a drought).  An area with no measure (NaN) is neither.
+        a drought).  An area with no measure (NaN) is neither; nor is an area
+        whose ``demand`` (when the column is given) is 0 or missing, or whose
+        ``in_coverage`` is False.
     """
     level = _positive(benchmark, "benchmark", "capacity per 1,000 people in demand", "use measures.benchmark_access")
     share = float(drought_share) if isinstance(drought_share, (int, float)) else float("nan")
@@ -132,5 +209,11 @@ def flags(measures: pd.DataFrame, *, benchmark: float, catchment_km: float | Non
         desert = measures[NEAREST_KM].astype(float).to_numpy() > reach
     access = measures[ACCESS].astype(float).to_numpy()
     drought = ~desert & (access < share * level)
+    eligible = np.ones(len(measures), dtype=bool)
+    if DEMAND in measures.columns:
+        eligible &= measures[DEMAND].astype(float).fillna(0.0).to_numpy() > 0
+    if IN_COVERAGE in measures.columns:
+        eligible &= measures[IN_COVERAGE].fillna(False).astype(bool).to_numpy()
+    desert, drought = desert & eligible, drought & eligible
     return (pd.Series(desert, index=measures.index, name="desert"),
             pd.Series(drought, index=measures.index, name="drought"))

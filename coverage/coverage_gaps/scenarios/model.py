@@ -170,7 +170,7 @@ def build_model(inputs, settings: dict, *, regions=(), candidates=None, before: 
     cell = j[inside].astype(np.int64) * n_areas + point_area[i[inside]]
     gains = np.bincount(cell, weights=demand[i[inside]] * w[inside] * ratio[j[inside]],
                         minlength=len(pool) * n_areas).astype(float).reshape(len(pool), n_areas)  # int when empty
-    area_demand = study[DEMAND].to_numpy(dtype=float)
+    area_demand = study[DEMAND].fillna(0.0).to_numpy(dtype=float)  # no data counts as 0 in the measures
     gains = np.divide(gains, area_demand, out=np.zeros_like(gains), where=area_demand > 0)
     unmet = UnmetReduction(area_demand, study[ACCESS].fillna(0.0).to_numpy(dtype=float), before.benchmark, gains)
 

@@ -19,7 +19,7 @@ import pandas as pd
 from .._validate import Loaded
 from ..errors import InvalidValueError, describe
 from ..result import Result
-from ..schema import AREA_CODE, CRS_BNG
+from ..schema import AREA_CODE, CRS_BNG, POPULATION
 from .whatif import Scenario, compare
 
 __all__ = ["with_providers", "with_demand", "demand_at", "demand_series", "asy_d11_quarters", "change_layer"]
@@ -71,11 +71,16 @@ def demand_at(inputs, path, date: str, *, name: str = "asylum_support", **option
     name
         The demand layer to replace (its column name).
     options
-        Passed on to :func:`coverage_gaps.io.load_asy_d11` (support types ...).
+        Passed on to :func:`coverage_gaps.io.load_asy_d11` (support types ...).  The
+        quarter is harmonised to the inputs' boundaries; a ``population`` layer
+        of the inputs splits a new council's people over its old districts.
     """
     from .. import io
 
     codes = set(inputs.areas.table[AREA_CODE])
+    population = inputs.demand.get(POPULATION)
+    if "weights" not in options and population is not None and POPULATION in population.table.columns:
+        options["weights"] = population.table.set_index(AREA_CODE)[POPULATION]  # split new councils by population
     return with_demand(inputs, name, io.load_asy_d11(path, area_codes=codes, column=name, date=date, **options))
 
 
@@ -101,7 +106,10 @@ def demand_series(path, *, area_codes=None, dates=None, wide: bool = True, name:
     path
         The Asy_D11 file.
     area_codes
-        Keep these areas (every area in the file when None).
+        The boundaries in use: each quarter is harmonised to them (codes of
+        other vintages summed into successors or split over predecessors, see
+        :mod:`coverage_gaps.vintages`), then only these areas are kept.  Every
+        area in the file, as the file codes it, when None.
     dates
         Quarters to keep (ISO dates or ``"2024 Q3"``); every quarter when None.
     wide
@@ -112,7 +120,7 @@ def demand_series(path, *, area_codes=None, dates=None, wide: bool = True, name:
         Name of the value column (long form).
     options
         Passed on to :func:`coverage_gaps.io.load_asy_d11` (``support_types``,
-        ``accommodation_types``, ``sheet``).
+        ``accommodation_types``, ``sheet``, ``weights`` for splitting).
 
     Notes
     -----
@@ -122,11 +130,12 @@ def demand_series(path, *, area_codes=None, dates=None, wide: bool = True, name:
     from .. import io
 
     quarters = asy_d11_quarters(path) if dates is None else list(dates)
+    codes = None if area_codes is None else {str(c) for c in area_codes}
     frames, seen = [], []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # one warning per quarter would drown the notebook
         for date in quarters:
-            loaded = io.load_asy_d11(path, column=name, date=date, **options)
+            loaded = io.load_asy_d11(path, column=name, date=date, area_codes=codes, **options)
             frames.append(loaded.table[[AREA_CODE, name]].assign(date=loaded.date))
             seen.append(loaded.date)
     long = pd.concat(frames, ignore_index=True)[[AREA_CODE, "date", name]]
