@@ -61,8 +61,8 @@ def test_reason_reads_like_the_funder_example():
                    measure=shortfall({}, coverage="England and Wales"), coverage="England and Wales")
     assert text == (
         "1,281 people on asylum support; nearest qualifying adviser 41 km; 0 qualifying providers inside; "
-        "access 0.5 per 1,000 against 2.3 (the England and Wales average); about 1,002 people below the England "
-        "and Wales average access; part desert: 79% of the need more than 30 km from a qualifying adviser"
+        "access 0.5 per 1,000 against 2.3 (the average across England and Wales); about 1,002 people below the "
+        "average access across England and Wales; part desert: 79% of the need more than 30 km from a qualifying adviser"
     )
 
 

@@ -55,6 +55,8 @@ def test_every_page_with_rows_repeats_the_full_header_and_no_row_is_split(printe
     targets = result.targets
     header = _squash("".join(headers))
     assert len(headers) >= 10 and "Why" in headers and "Rank" in headers  # the words, not sort buttons
+    unranked = targets[targets["rank"].isna()]
+    targets = targets[targets["rank"].notna()].reset_index(drop=True)  # ranked areas print as rows
     codes = targets["area_code"].tolist()
     seen = []
     for number, text in enumerate(pages, start=1):
@@ -70,3 +72,8 @@ def test_every_page_with_rows_repeats_the_full_header_and_no_row_is_split(printe
             f"page {number} starts its rows with part of a row: {after[:80]!r}")
         seen += here
     assert sorted(seen) == sorted(codes)  # every row printed, each on exactly one page
+    # areas not ranked (no data, no recorded need, outside coverage) are named in one line instead of rows
+    listing = _squash(" ".join(pages))
+    assert unranked.empty or _squash(f"Not ranked, so not printed as rows ({len(unranked)} areas)") in listing
+    assert all(_squash(name) in listing for name in unranked["area_name"])
+    assert not any(code in " ".join(pages) for code in unranked["area_code"])

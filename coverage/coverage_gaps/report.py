@@ -30,6 +30,7 @@ from ._gap import GAP_COLOURS, GAP_WORDS, gap_categories, present
 from ._version import __version__
 from ._text import candidate_lines, count_words, fmt_number, fmt_share  # noqa: F401 (report.fmt_* are public)
 from .config import DEFAULT_ANALYSIS
+from .gaps.categories import territory_words
 from .gaps import demand_label, no_candidates_text, partner_list_supplied, shortfall, stability_grid
 from .measures import RULES
 from .publish import PRECISIONS, public_result  # noqa: F401 (report.PRECISIONS, report.public_result)
@@ -123,7 +124,7 @@ def _method(result: Result) -> dict:
         "benchmark": fmt_number(result.benchmark, 2),
         "benchmark_all": not measure.standard,
         "measure": measure,
-        "coverage": result.coverage or "all areas in the data",
+        "coverage": territory_words(result.coverage) or "all areas in the data",
         "people_per_adviser": fmt_number(s.get("people_per_adviser") or 0),
         "drought_share": fmt_share(float(s.get("drought_share", 0.5))),
         "part_desert_share": fmt_share(float(s.get("part_desert_share", 0.5))),

@@ -41,11 +41,11 @@ class Shortfall:
     column
         Its header in CSV, XLSX and GeoPackage exports.
     label
-        Plain words for the figure ("people below the England and Wales average access").
+        Plain words for the figure ("people below the average access across England and Wales").
     heading
         A short table heading ("People below average").
     benchmark_words
-        The benchmark in words ("the England and Wales average", "the standard of one
+        The benchmark in words ("the average across England and Wales", "the standard of one
         adviser per 200 people").
     category
         The gap category for an area short of the benchmark but neither desert nor drought.
@@ -75,6 +75,11 @@ def is_standard(settings: dict) -> bool:
     return numeric or float(settings.get("people_per_adviser") or 0) > 0
 
 
+def territory_words(coverage: str) -> str:
+    """A territory as it reads after "across": "England and Wales", "the United Kingdom"."""
+    return f"the {coverage}" if coverage == "United Kingdom" else coverage
+
+
 def shortfall(settings: dict, *, coverage: str = "") -> Shortfall:
     """The :class:`Shortfall` words for these analysis settings and coverage territory."""
     if is_standard(settings):
@@ -86,8 +91,9 @@ def shortfall(settings: dict, *, coverage: str = "") -> Shortfall:
         return Shortfall(True, "people_below_standard", f"people's need unmet against {words}",
                          "Unmet need against the standard", f"the standard: {words}", "below standard", "")
     held = " before the changes" if settings.get("benchmark_held") else ""
-    where = (f"the {coverage} average" if coverage else "the average") + held
-    label = (f"people below the {coverage} average access" if coverage else "people below the average access") + held
+    across = f" across {territory_words(coverage)}" if coverage else ""
+    where = f"the average{across}{held}"
+    label = f"people below the average access{across}{held}"
     caveat = ("This is a shortfall against the average, not against a standard of need: if every area were "
               "short of advice, none would show a shortfall here, and doubling every provider's capacity "
               "would leave it unchanged.")

@@ -1,8 +1,8 @@
 """Plain-English reasons: one sentence per area, built for every area at once (no row loop over pandas).
 
 Example: ``"73 people on asylum support; nearest qualifying adviser 31 km; 0 qualifying providers inside the
-area; access 0.1 per 1,000 against 2.7 (the England and Wales average); about 70 people below the England
-and Wales average access; part desert: 56% of the need more than 30 km from a qualifying adviser"``.
+area; access 0.1 per 1,000 against 2.7 (the average across England and Wales); about 70 people below the
+average access across England and Wales; part desert: 56% of the need more than 30 km from a qualifying adviser"``.
 """
 
 from __future__ import annotations
