@@ -292,6 +292,8 @@ def _coverage(inputs: Inputs, areas: pd.DataFrame, settings: dict, regions) -> t
     if regions and REGION_CODE in areas.columns:
         codes = codes[areas[REGION_CODE].isin(list(regions))]
     letters, words = measures.benchmark.coverage_countries(territories, study_codes=codes)
+    if not codes.astype(str).str.match(r"^[EWSN]\d{8}$").any():  # no ONS codes (the demo): no territory to name
+        letters, words = "", ""
     return measures.benchmark.in_coverage(areas[AREA_CODE], letters).set_axis(areas.index), words
 
 

@@ -125,8 +125,6 @@ def _run(args) -> int:
     print_table(top, ["rank", "area_code", "area_name", "demand", "nearest_km", "access", *shortfall, "gap",
                       "rank_min", "rank_max"])
     print(f"\nRejected input rows: {len(result.rejects):,} (see {out / 'rejects.csv'})")
-    for note in result.notes:  # the date used, codes harmonised, people not placed in an area, coverage
-        print(f"note: {note}")
     print_written(stage)
     print(f"done in {time.perf_counter() - start:.1f} s")
     return 0
