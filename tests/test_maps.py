@@ -64,7 +64,7 @@ def tiny_html(tiny_map):
 def test_map_has_areas_targets_provider_layers_legend_and_layer_control(tiny_map):
     names = [layer.layer_name for layer in _layers(tiny_map)]
     assert names == [
-        "Areas: Unmet need", "Areas: gap category", "Top 3 target areas", "Place names",
+        "Areas: People below average", "Areas: gap category", "Top 3 target areas", "Place names",
         "OISC Level 2+ or regulated adviser (2)",
         "Legal aid (LAA) office (1)", "OISC Level 1 (advice and assistance) (2)", "Prospective partner (1)",
         "Other organisation (not accredited) (1)"]
@@ -150,8 +150,8 @@ def test_unreachable_areas_join_the_top_distance_class():
 
 def test_legend_states_measure_unit_and_data_date(tiny_map):
     legend = [c for c in tiny_map._children.values() if type(c) is HtmlControl][0].html
-    assert "<summary>Map key</summary>" in legend and "<h4>Unmet need</h4>" in legend
-    assert "people on asylum support whose need is not met (estimate)" in legend
+    assert "<summary>Map key</summary>" in legend and "<h4>People below average</h4>" in legend
+    assert "people below the average access (estimate)" in legend  # the shortfall named for what it is
     assert "People on asylum support (Home Office, table Asy_D11): 2024-09-30" in legend
     assert "Top 3 target areas (number = rank)" in legend
     assert "<summary>Sources and licences</summary><ul><li>Contains public sector information" in legend
@@ -161,7 +161,8 @@ def test_legend_states_measure_unit_and_data_date(tiny_map):
                                           ("nearest_km", "km")])
 def test_every_measure_can_be_mapped(measure, key):
     (areas,) = _layers(maps.coverage_map(tiny_result(), measure=measure), "areas")
-    assert areas.data["measure"]["key"] == key and areas.layer_name == f"Areas: {MEASURES[measure].label}"
+    label = "People below average" if measure == "unmet_demand" else MEASURES[measure].label  # named (issue 13)
+    assert areas.data["measure"]["key"] == key and areas.layer_name == f"Areas: {label}"
 
 
 def test_synthetic_results_carry_a_banner():

@@ -46,10 +46,10 @@ def test_map_renders_offline_with_every_layer(chromium, out_dir, tmp_path):
         assert page.eval_on_selector_all(".cg-rank", "els => els.map(e => e.textContent)") == ["1", "2", "3"]
         assert _count(page, "path.cg-target") == 3
         key = page.inner_text(".cg-legend")
-        assert "Gap category" in key and "Advice desert" in key and "Unmet need" not in key  # the gap view first
-        page.get_by_label("Areas: Unmet need").check()  # the other view: the key follows
+        assert "Gap category" in key and "Advice desert" in key and "People below average" not in key  # the gap view first
+        page.get_by_label("Areas: People below average").check()  # the other view: the key follows
         key = page.inner_text(".cg-legend")
-        assert "Unmet need" in key and "Gap category" not in key and _count(page, AREA_PATHS) == 6
+        assert "People below average" in key and "Gap category" not in key and _count(page, AREA_PATHS) == 6
         page.get_by_label("Areas: gap category").check()
         assert page.inner_text(".cg-banner") == "Synthetic demo data: not real places or people"
         assert page.evaluate("typeof L.markerClusterGroup") == "undefined"  # not needed, not inlined

@@ -168,7 +168,7 @@ def test_the_key_lists_every_category_in_the_data_and_classes_never_overlap(chro
         for category, count in expected.items():
             line = next(x for x in lines if x.startswith(WORDS[category]))
             assert line.endswith(f"({count:,} area{'' if count == 1 else 's'})"), line
-        page.locator(".leaflet-control-layers-base label", has_text="Unmet need").locator("input").check()
+        page.locator(".leaflet-control-layers-base label", has_text="People below average").locator("input").check()
         classes = _legend_lines(page, "measure")
         assert classes and not any(x.startswith("No data (0") for x in classes)
         bounds = [[float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", x)] for x in classes

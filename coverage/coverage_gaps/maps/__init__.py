@@ -25,6 +25,7 @@ top target areas outlined with their rank, a legend and a layer control.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections import OrderedDict
@@ -38,7 +39,7 @@ from folium.template import Template
 
 from .. import _assets
 from ..errors import InvalidValueError, describe
-from ..gaps import demand_label
+from ..gaps import demand_label, shortfall
 from ..schema import AREA_CODE
 from . import _geometry as geo
 from .._gap import gap_categories, present
@@ -147,6 +148,14 @@ def _stable_ids(root) -> None:
     visit(root)
 
 
+def _named_shortfall(spec, result):
+    """The shortfall measure named for what it is (issue 13): below the average, or unmet against a standard."""
+    if spec.column != "unmet_demand":
+        return spec
+    named = shortfall(getattr(result, "settings", {}) or {}, coverage=str(getattr(result, "coverage", "") or ""))
+    return dataclasses.replace(spec, label=named.heading, unit=named.label + " (estimate)")
+
+
 def coverage_map(result, *, measure: str = "unmet_demand", k: int = 5, tiles=None, top_n: int = 10,
                  cluster_over: int = 100, simplify: bool = True, height: int = 600, mark=None) -> folium.Map:
     """An interactive, offline map of a Result.
@@ -186,7 +195,7 @@ def coverage_map(result, *, measure: str = "unmet_demand", k: int = 5, tiles=Non
         raise InvalidValueError(describe("coverage_map needs a Result whose areas have area_code and geometry",
                                          value=type(result).__name__, expected="a coverage_gaps Result",
                                          fix="pass the Result returned by cg.run_profile or cg.analyse"))
-    spec = measure_spec(measure, areas.columns)
+    spec = _named_shortfall(measure_spec(measure, areas.columns), result)
     top_n, cluster_over, height = (_check_int("top_n", top_n, 0), _check_int("cluster_over", cluster_over, 0),
                                    _check_int("height", height, 1))
     classes = classify(areas[spec.column], k=k, spec=spec)

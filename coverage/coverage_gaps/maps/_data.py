@@ -65,7 +65,7 @@ def _area_data(areas, geoms, spec, classes, gaps: pd.Series, *, who: str, candid
     rows = [["c", "Area code", 0], ["rank", "Rank (1 = target first)", 0], ["d", f"Need: {who_e}", 0],
             ["pop", "Residents", 0], ["r10", "Need per 10,000 residents", 1], ["lp", "Qualifying providers inside", 0],
             ["km", "Nearest qualifying adviser", 1], ["a", f"Access: capacity per 1,000 {who_e}", 2],
-            ["cs", "Share of need within reach", "%"], ["u", "Unmet need (estimate)", 0], ["g", "Gap", 0]]
+            ["cs", "Share of need within reach", "%"], ["u", "Shortfall against the benchmark (estimate)", 0], ["g", "Gap", 0]]
     key = _AREA_COLUMNS[spec.column][0]
     return {"geom": geo.encode_many(geoms), "cols": cols, "cand": cand, "rows": rows,
             "colours": list(classes.colours), "canvas": n > CANVAS_OVER,
