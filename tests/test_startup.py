@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coverage_gaps.io._read import _as_text, read_table
+from coverage_gaps.tables.read import _as_text, read_table
 from coverage_gaps.maps._classify import MEASURES, classify, fisher_jenks
 
 from conftest import ROOT, TEST_DATA

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ._validate import Loaded
 from .errors import InvalidValueError, describe
-from .io._read import normalise_name, read_table
+from .tables import normalise_name, read_table
 from .schema import AREA_CODE
 
 __all__ = ["GEO_SUFFIXES", "sniff", "check_files"]

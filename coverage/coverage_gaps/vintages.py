@@ -71,7 +71,7 @@ def read_lookup(path: str | Path) -> pd.DataFrame:
         A blank code, or an old code mapped to two successors (a district
         split: give the figures on the boundaries that have both parts).
     """
-    from .io._read import read_table
+    from .tables import read_table
 
     file = Path(path).name
     df, first = read_table(path)

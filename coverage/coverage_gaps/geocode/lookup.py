@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import EmptyInputError, InvalidValueError, MissingColumnError, describe
-from ..io._read import match_column, require_file
+from ..tables import match_column, require_file
 from .postcodes import _start_locate, lonlat_to_bng, normalise_postcode, normalise_postcodes, postcode_district
 
 __all__ = ["PostcodeLookup", "CODEPOINT_COLUMNS"]

@@ -4,7 +4,7 @@ Every loader returns the validated table in the project's data contract
 (:mod:`coverage_gaps.schema`), a rejects table and row counts that reconcile.
 """
 
-from ._read import match_column, read_table
+from ..tables import match_column, read_table
 from .areas import load_areas
 from .demand import load_asy_d11, load_population
 from .demand_table import load_demand_table

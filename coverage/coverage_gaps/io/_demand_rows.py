@@ -14,7 +14,7 @@ import pandas as pd
 from .._validate import Loaded, RejectLog
 from ..errors import InvalidValueError, MissingColumnError, describe
 from ..schema import AREA_CODE
-from ._match import choose_date, iso_dates, match_column, norm_label
+from ..tables import choose_date, iso_dates, match_column, norm_label
 
 
 def _find_columns(df, spec: dict, file, *, required, fix) -> dict:

@@ -30,9 +30,7 @@ from ..errors import (
     describe,
 )
 from ..schema import AREA_CODE, AREA_NAME, CRS_BNG
-from ._match import ONS_CODE, ONS_NAME, match_column
-from ._clean import CONTROL_RE as _CONTROL_RE, ESCAPE_RE as _ESCAPE_RE
-from ._read import require_file
+from ..tables import ONS_CODE, ONS_NAME, match_column, CONTROL_RE as _CONTROL_RE, ESCAPE_RE as _ESCAPE_RE, require_file
 from .regions import _add_regions, _keep_regions, _lookup_frame, areas_without_region, load_region_lookup
 
 __all__ = ["load_areas", "load_region_lookup"]

@@ -22,8 +22,7 @@ from ..errors import InvalidValueError, MissingColumnError, describe
 from ..schema import ASYLUM_SUPPORT, POPULATION
 from ._demand_rows import (_areas_note, _as_list, _category_mask, _counts_by_code, _date_rows, _find_columns,
                            _number_text)
-from ._match import choose_date, norm_label
-from ._read import read_table
+from ..tables import choose_date, norm_label, read_table
 from .demand_table import load_demand_table
 
 __all__ = ["load_asy_d11", "load_population", "load_demand_table"]

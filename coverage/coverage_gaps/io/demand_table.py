@@ -18,8 +18,7 @@ from ..errors import MissingColumnError, describe
 from ..schema import AREA_CODE
 from ..vintages import known_codes
 from ._demand_rows import _as_list, _category_mask, _check_codes, _date_rows, _number_text, _numbers, _sum_by_code
-from ._match import match_column
-from ._read import read_table
+from ..tables import match_column, read_table
 
 __all__ = ["load_demand_table"]
 

@@ -18,7 +18,7 @@ from ..errors import InvalidValueError, describe
 from ..schema import (CAPACITY, CATEGORIES, CATEGORY_ASYLUM, CATEGORY_IMMIGRATION, IAAS_GRADE, LAA_CONTRACT,
                       OISC_LEVEL, POSTCODE, PROVIDER_ID, PROVIDER_NAME, REGULATED, STATUS)
 from ._locate import _assemble, _drop_blank_rows, _locate_rows, _missing, _reject_outside
-from ._read import match_column, read_table, unsaved_formula_reason, unsaved_formula_rows
+from ..tables import match_column, read_table, unsaved_formula_reason, unsaved_formula_rows
 from .partners import _TRUE
 
 __all__ = ["load_laa_offices", "LAA_CATEGORY_MAP"]

@@ -23,7 +23,7 @@ from ..schema import (CAPACITY, CAPACITY_GIVEN, CATEGORIES, CATEGORY_ASYLUM, CAT
                       LAA_CONTRACT, OISC_LEVEL, POSTCODE, PROVIDER_ID, PROVIDER_NAME, REGULATED, STATUS)
 from ._locate import _assemble, _drop_blank_rows, _Located, _locate_rows, _missing, _reject_outside
 from ._numbers import DECIMAL_MARKS, parse_number
-from ._read import match_column, normalise_name, read_table, unsaved_formula_reason, unsaved_formula_rows
+from ..tables import match_column, normalise_name, read_table, unsaved_formula_reason, unsaved_formula_rows
 
 __all__ = ["load_partners", "PARTNER_COLUMNS", "MAX_CAPACITY"]
 

@@ -20,8 +20,7 @@ import pandas as pd
 from .._validate import Loaded, RejectLog
 from ..errors import DuplicateCodeError, InvalidValueError, MissingColumnError, describe
 from ..schema import AREA_CODE, AREA_NAME, REGION_CODE, REGION_NAME
-from ._match import ONS_CODE, match_column
-from ._read import read_table
+from ..tables import ONS_CODE, match_column, read_table
 
 __all__ = ["load_region_lookup", "read_region_lookup", "lookup_against_areas", "areas_without_region"]
 

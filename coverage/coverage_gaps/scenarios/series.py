@@ -87,7 +87,7 @@ def demand_at(inputs, path, date: str, *, name: str = "asylum_support", **option
 def asy_d11_quarters(path) -> list[str]:
     """The quarter-end dates (ISO) an Asy_D11 file holds, oldest first."""
     from .. import io
-    from ..io._read import iso_dates
+    from ..tables import iso_dates
 
     table, _ = io.read_table(path, header_hint=["Date", "LAD Code", "People"])
     column = io.match_column(table.columns, ("Date", "Quarter end", "Quarter ending", "Period", "Snapshot date"))

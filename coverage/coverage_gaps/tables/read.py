@@ -5,7 +5,7 @@ Windows-1252 or UTF-16 as Excel writes it) or an Excel workbook, finds the heade
 even when title rows sit above it (as in Home Office and ONS workbooks) and
 says which spreadsheet row holds the first data row, so a reject can say
 "row 7" exactly as Excel shows it.  The column, label and date matchers
-(:func:`match_column` ...) live in :mod:`._match` and are re-exported here.
+(:func:`match_column` ...) live in :mod:`.match` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import EmptyInputError, InputFileNotFoundError, InvalidValueError, describe
-from ._clean import clean_control, unsaved_formula_reason, unsaved_formula_rows
-from ._match import choose_date, iso_dates, match_column, norm_label, normalise_name
+from .clean import clean_control, unsaved_formula_reason, unsaved_formula_rows
+from .match import choose_date, iso_dates, match_column, norm_label, normalise_name
 
 __all__ = [
     "read_table",
