@@ -41,10 +41,10 @@ from coverage_gaps.scenarios import (
     build_model,
     change_layer,
     compare,
-    demand_at,
     demand_series,
     exact_cover,
     greedy,
+    harmonised_to,
     what_if,
     with_demand,
     with_providers,
@@ -294,15 +294,20 @@ ASY_D11 = Path(__file__).resolve().parent / "data" / "asy_d11_three_quarters.csv
 
 
 def test_demand_series_lists_every_quarter_per_area_wide_and_long():
-    wide = demand_series(ASY_D11)
+    from coverage_gaps.io import asy_d11_quarters, load_asy_d11_quarters
+
+    assert asy_d11_quarters(ASY_D11) == ["2024-03-31", "2024-06-30", "2024-09-30"]
+    wide = demand_series(load_asy_d11_quarters(ASY_D11))
     assert wide.columns.tolist() == ["area_code", "2024-03-31", "2024-06-30", "2024-09-30"]
     assert wide.set_index("area_code").loc["E06000021"].tolist() == [930.0, 1005.0, 1040.0]  # all support types
     # Telford is listed in one quarter only: Asy_D11 leaves out areas with nobody on support
     assert wide.set_index("area_code").loc["E06000020"].tolist() == [0.0, 40.0, 0.0]
-    long = demand_series(ASY_D11, wide=False, support_types=["Section 95"], area_codes=["E06000021"])
+    long = demand_series(load_asy_d11_quarters(ASY_D11, support_types=["Section 95"], area_codes=["E06000021"]),
+                         wide=False, area_codes=["E06000021"])
     assert long.to_dict("list") == {"area_code": ["E06000021"] * 3, "date": ["2024-03-31", "2024-06-30", "2024-09-30"],
                                     "asylum_support": [930.0, 1000.0, 1040.0]}
-    two = demand_series(ASY_D11, area_codes=["E08000026", "E06000020"], dates=["2024 Q2", "2024-09-30"])
+    two = demand_series(load_asy_d11_quarters(ASY_D11, area_codes=["E08000026", "E06000020"],
+                                              dates=["2024 Q2", "2024-09-30"]), area_codes=["E08000026", "E06000020"])
     assert two.to_dict("list") == {"area_code": ["E08000026", "E06000020"], "2024-06-30": [1600.0, 40.0],
                                    "2024-09-30": [1700.0, 0.0]}
 
@@ -317,7 +322,8 @@ def test_compare_two_quarters_of_demand_with_the_same_providers():
     office = _providers([("o1", "Office", 3, "immigration;asylum", False, 5.0, "", 35_000, 5_000)])
     start = Inputs(areas=_loaded(areas), providers={"offices": _loaded(office)},
                    demand={"asylum_support": load_asy_d11(ASY_D11, date="2024-03-31", area_codes=codes)})
-    end = demand_at(start, ASY_D11, "2024-09-30")
+    end = with_demand(start, "asylum_support",
+                      load_asy_d11(ASY_D11, date="2024-09-30", column="asylum_support", **harmonised_to(start)))
     assert start.demand["asylum_support"].date == "2024-03-31"  # the original is left alone
     settings = dict(STEP, population="")
     table = compare(analyse(start, settings), analyse(end, settings)).set_index("area_code")

@@ -64,7 +64,9 @@ def test_every_code_the_boundaries_lack_is_resolved_by_the_table(raw, lad22, rea
 
 
 def test_every_quarter_places_every_person_with_a_district_code(raw, lad22, real_data):
-    series = demand_series(real_data / ASY, area_codes=lad22, wide=False)
+    from coverage_gaps.io import load_asy_d11_quarters
+
+    series = demand_series(load_asy_d11_quarters(real_data / ASY, area_codes=lad22), area_codes=lad22, wide=False)
     got = series.groupby("date")["asylum_support"].sum()
     placed = raw[raw["LAD Code"].str.match(DISTRICT).fillna(False)]
     placed = placed.assign(accommodation=placed["Accommodation Type"].str.casefold())
@@ -141,12 +143,13 @@ def test_check_lists_harmonised_codes_and_unplaced_people(real_data, capsys):
 def test_another_quarter_is_harmonised_to_the_boundaries_in_use(real_data, raw):
     from coverage_gaps.config import load_profile
     from coverage_gaps.pipeline import load_inputs
-    from coverage_gaps.scenarios.series import demand_at
+    from coverage_gaps.io import load_asy_d11
+    from coverage_gaps.scenarios.series import harmonised_to
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         inputs = load_inputs(load_profile(EW, data_dir=real_data))
-        older = demand_at(inputs, real_data / ASY, "2017-12-31").demand["asylum_support"]
+        older = load_asy_d11(real_data / ASY, date="2017-12-31", **harmonised_to(inputs))
     moved = older.harmonised.set_index("code")
     assert moved.loc["S12000046", "method"] == "recoded"  # Glasgow City's 2017 code
     assert moved.loc["E07000004", "method"] == "summed into its successor"  # Aylesbury Vale into Buckinghamshire

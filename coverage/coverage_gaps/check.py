@@ -2,34 +2,26 @@
 
 ``coverage-gaps check areas.geojson partners.xlsx asy_d11.csv`` validates each
 file with the loader its header points to.  When an area boundary file is among
-them, demand codes and provider locations are checked against it too.
+them, demand codes and provider locations are checked against it too.  The
+kinds, their header signatures and their loaders are the registry's
+(:mod:`coverage_gaps.inputs`), the same table ``load_inputs`` reads.
 """
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
+from . import inputs as input_kinds
 from ._validate import Loaded
-from .errors import InvalidValueError, describe
-from .tables import normalise_name, read_table
+from .inputs import GEO_SUFFIXES, LoadContext
+from .notes import attach_notes, collect_warnings
 from .schema import AREA_CODE
+from .tables import normalise_name, read_table
 
 __all__ = ["GEO_SUFFIXES", "sniff", "check_files"]
 
-GEO_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".parquet", ".geoparquet", ".fgb", ".zip")
-
-#: A kind of input and the (folded) header names that identify it; first match wins.
-_SIGNATURES: list[tuple[str, set[str]]] = [
-    ("asy_d11", {"supporttype", "accommodationtype", "people"}),
-    ("nomis", {"geographycode", "obsvalue"}),
-    ("laa_directory", {"officeid", "organisation", "categories"}),
-    ("region_lookup", {"rgn22cd"}),
-    ("postcodes", {"pcds"}),
-    ("postcode_districts", {"postcode", "easting", "northing", "city"}),
-]
-_PARTNER_HINTS = {"name", "organisation", "organisationname", "provider", "providername"}
-_LOCATION_HINTS = {"postcode", "latitude", "lat", "longitude", "lon", "easting", "northing"}
+#: Kinds read by the postcode lookup (coverage_gaps.geocode), not by a loader of their own.
+_GEOCODER_KINDS = ("postcodes", "postcode_districts")
 
 
 def sniff(path: str | Path) -> str:
@@ -48,29 +40,15 @@ def _sniff(path: Path):
     if path.suffix.lower() in GEO_SUFFIXES:
         return "areas", None
     table, _ = read_table(path)
-    return _kind(table, path), table
-
-
-def _kind(table, path: Path) -> str:
     names = {normalise_name(c) for c in table.columns}
-    for kind, needed in _SIGNATURES:
-        if needed <= names:
-            return kind
-    if any(n.startswith("rgn") and n.endswith("cd") for n in names):
-        return "region_lookup"
-    if names & _PARTNER_HINTS and names & _LOCATION_HINTS:
-        return "partners"
-    if any(n.endswith("cd") or "code" in n for n in names):
-        return "table"
-    raise InvalidValueError(describe(
-        "cannot tell what kind of input this is from its header", file=path.name,
-        value=", ".join(map(str, table.columns[:8])),
-        expected="an area boundary file, Asy_D11, Nomis population, the LAA directory, a partner list or a table of area codes",
-        fix="use a profile that names the file's format (see data/profiles/README.md)"))
+    return input_kinds.guess_kind(names, file=path.name, columns=table.columns), table
 
 
 def check_files(paths: list[str | Path]) -> dict[str, Loaded]:
     """Load each file with the loader its header points to.
+
+    Warnings the loaders raise are collected into the notes of the input they
+    concern (printed by ``coverage-gaps check``), not dropped.
 
     Returns
     -------
@@ -78,40 +56,29 @@ def check_files(paths: list[str | Path]) -> dict[str, Loaded]:
         ``"<kind>:<file name>"`` to the :class:`Loaded` input, in argument
         order (boundary files first, so the others are checked against them).
     """
-    from . import io
-    from .geocode import PostcodeLookup
-
     paths = [Path(p) for p in paths]
     kinds = {}
     for p in paths:
         kinds[p], _ = _sniff(p)
     ordered = sorted(paths, key=lambda p: kinds[p] != "areas")
     out: dict[str, Loaded] = {}
-    areas = codes = None  # the first boundary file's areas and their codes
-    districts = next((p for p in paths if kinds[p] == "postcode_districts"), None)
-    full = next((p for p in paths if kinds[p] == "postcodes"), None)
-    geocoder = PostcodeLookup.from_files(postcodes=full, districts=districts) if (full or districts) else None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    context = LoadContext()  # the first boundary file's areas and codes, once read
+    with collect_warnings() as caught:
+        files = {kind: next((p for p in paths if kinds[p] == kind), None) for kind in _GEOCODER_KINDS}
+        geocoder = None
+        if any(files.values()):
+            from .geocode import PostcodeLookup
+
+            geocoder = PostcodeLookup.from_files(postcodes=files["postcodes"], districts=files["postcode_districts"])
+        context = LoadContext(geocoder=geocoder)
         for p in ordered:
             kind = kinds[p]
-            if kind == "areas":
-                loaded = io.load_areas(p)
-                if areas is None:
-                    areas, codes = loaded.table, set(loaded.table[AREA_CODE])
-            elif kind == "asy_d11":
-                loaded = io.load_asy_d11(p, area_codes=codes)
-            elif kind == "nomis":
-                loaded = io.load_population(p, area_codes=codes)
-            elif kind == "laa_directory":
-                loaded = io.load_laa_offices(p, geocoder=geocoder, areas=areas)
-            elif kind == "partners":
-                loaded = io.load_partners(p, geocoder=geocoder, areas=areas)
-            elif kind == "table":
-                loaded = io.load_demand_table(p, area_codes=codes)
-            elif kind == "region_lookup":
-                loaded = io.read_region_lookup(p, area_codes=codes)
-            else:  # postcode files: counted as the lookup read them
+            if kind in _GEOCODER_KINDS:  # counted as the lookup read them
                 loaded = next(v for v in geocoder.inputs().values() if v.source == p.name)
+            else:
+                loaded = input_kinds.load(kind, p, context)
+            if kind == "areas" and context.areas is None:
+                context = LoadContext(area_codes=set(loaded.table[AREA_CODE]), areas=loaded.table, geocoder=geocoder)
             out[f"{kind}:{p.name}"] = loaded
+    attach_notes(out, caught)
     return out

@@ -17,9 +17,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._settings import (Setting, _benchmark, _catchments, _columns, _decay_table, _grid_decays, _iso_date, _region,
-                        _texts)
+from ._settings import Setting, _benchmark, _catchments, _decay_table, _grid_decays, _iso_date, _region
 from ._settings import problem as _value_problem
+from . import inputs as input_kinds
 from .errors import ProfileError
 
 __all__ = ["Profile", "load_profile", "parse_overrides", "DEFAULT_ANALYSIS"]
@@ -27,11 +27,12 @@ __all__ = ["Profile", "load_profile", "parse_overrides", "DEFAULT_ANALYSIS"]
 _STR, _NUM, _BOOL, _LIST, _TABLE = str, (int, float), bool, list, dict
 
 
-#: Territories a provider file can cover (measures.benchmark.TERRITORIES); "" = from the provider formats.
-_TERRITORIES = ("", "United Kingdom", "Great Britain", "England and Wales", "England", "Wales", "Scotland", "Northern Ireland")
+#: Territories the supply data can cover; "" = from the provider formats (coverage_gaps.inputs).
+_TERRITORIES = ("",) + input_kinds.TERRITORIES
 _KM = 1_000.0  # no catchment or search distance beyond 1,000 km means anything in Great Britain
 
 #: Every setting of a profile, by section: the one place settings are typed, ranged and defaulted.
+#: The [inputs.*] sections and their keys come from the registry of input kinds (coverage_gaps.inputs).
 _SCHEMA: dict[str, dict[str, Setting]] = {
     "profile": {
         "title": Setting(_STR),
@@ -42,43 +43,6 @@ _SCHEMA: dict[str, dict[str, Setting]] = {
         "generated_on": Setting(_STR, check=_iso_date),
         "data_dir": Setting(_STR),
         "location_precision": Setting(_STR, choices=("exact", "district", "area")),
-    },
-    "inputs.areas": {"path": Setting(_STR), "code_column": Setting(_STR), "name_column": Setting(_STR),
-                     "layer": Setting(_STR)},
-    "inputs.region_lookup": {"path": Setting(_STR), "area_code_column": Setting(_STR),
-                             "region_code_column": Setting(_STR), "region_name_column": Setting(_STR)},
-    "inputs.subareas": {"path": Setting(_STR), "code_column": Setting(_STR), "name_column": Setting(_STR),
-                        "parent_column": Setting(_STR), "weight_column": Setting(_STR), "layer": Setting(_STR)},
-    "inputs.postcodes": {"path": Setting(_STR)},
-    "inputs.code_lookup": {"path": Setting(_STR)},  # an ONS LADyy-to-LADzz lookup, added to the built-in code changes
-    "inputs.postcode_districts": {"path": Setting(_STR)},
-    "inputs.geocoder": {"online": Setting(_BOOL), "base_url": Setting(_STR), "cache_dir": Setting(_STR)},
-    "inputs.demand": {
-        "name": Setting(_STR),
-        "format": Setting(_STR, choices=("asy_d11", "nomis", "table")),
-        "path": Setting(_STR),
-        "date": Setting(_STR),
-        "support_types": Setting(_LIST, check=_texts),
-        "accommodation_types": Setting(_LIST, check=_texts),
-        "geography_type": Setting(_STR),
-        "age": Setting(_STR),
-        "code_column": Setting(_STR),
-        "columns": Setting(_LIST, check=_texts),
-        "sheet": Setting(_STR),
-        "max_people": Setting(_NUM, low=0, low_open=True),  # rows above this many people are implausible: rejects
-    },
-    "inputs.providers": {
-        "name": Setting(_STR),
-        "format": Setting(_STR, choices=("partners", "laa_directory")),
-        "path": Setting(_STR),
-        "sheet": Setting(_STR),
-        "columns": Setting(_TABLE, check=_columns),
-        "categories": Setting(_LIST, check=_texts),
-        "decimal": Setting(_STR, choices=(".", ",")),  # the file's decimal mark: "1,5" is 1.5 only with ","
-        "max_capacity": Setting(_NUM, low=0, low_open=True),  # capacities above it per office are rejects
-        # laa_directory only: "supply" (contract holders, the default) or "candidates" (trainable, for plan)
-        "role": Setting(_STR, choices=("supply", "candidates")),
-        "coverage": Setting(_STR, choices=_TERRITORIES[1:]),  # territory the file covers (partner lists)
     },
     "analysis": {
         "demand": Setting(_STR, "asylum_support"),  # demand column that drives access and ranking
@@ -113,17 +77,6 @@ _SOURCE_KEYS = ("name", "date", "licence", "attribution", "url")
 
 #: Defaults for the ``[analysis]`` section.
 DEFAULT_ANALYSIS: dict = {k: copy.copy(v.default) for k, v in _SCHEMA["analysis"].items()}
-_REQUIRED = {
-    "inputs.areas": ("path",),
-    "inputs.region_lookup": ("path",),
-    "inputs.subareas": ("path",),
-    "inputs.postcodes": ("path",),
-    "inputs.code_lookup": ("path",),
-    "inputs.postcode_districts": ("path",),
-    "inputs.demand": ("name", "format", "path"),
-    "inputs.providers": ("format", "path"),
-}
-_LIST_SECTIONS = ("inputs.demand", "inputs.providers")
 
 
 @dataclass
@@ -159,7 +112,7 @@ def _check_table(where: str, table: object, problems: list[str]) -> None:
     if not isinstance(table, dict):
         problems.append(f"[{where}] should be a table of settings, got {type(table).__name__}")
         return
-    schema = _SCHEMA[where]
+    schema, required = _schema(where)
     for key, value in table.items():
         if key not in schema:
             close = difflib.get_close_matches(key, list(schema), n=1)
@@ -169,15 +122,23 @@ def _check_table(where: str, table: object, problems: list[str]) -> None:
         problem = _value_problem(schema[key], value)
         if problem:
             problems.append(f"[{where}] {key} = {value!r}: {problem}")
-    for key in _REQUIRED.get(where, ()):
+    for key in required:
         if key not in table:
             problems.append(f"[{where}] is missing the required key {key!r}")
+    problems.extend(f"[{where}] {p}" for p in input_kinds.kind_problem(where.removeprefix("inputs."), table))
+
+
+def _schema(where: str) -> tuple[dict[str, Setting], tuple[str, ...]]:
+    """The keys a section takes and those it requires ([inputs.*]: from the registry of input kinds)."""
+    if where.startswith("inputs."):
+        return input_kinds.section_keys(where.removeprefix("inputs.")) or ({}, ())
+    return _SCHEMA[where], ()
 
 
 def _check_sources(sources: dict, inputs: dict, problems: list[str]) -> None:
     """Each [sources.<name>] must name an input of the profile and hold known keys only."""
-    names = [n for n in inputs if n not in _LIST_SECTIONS_SHORT]
-    for section in _LIST_SECTIONS_SHORT:
+    names = [n for n in inputs if n not in input_kinds.LIST_SECTIONS]
+    for section in input_kinds.LIST_SECTIONS:
         for item in inputs.get(section, []) if isinstance(inputs.get(section), list) else []:
             if isinstance(item, dict):
                 path = item.get("path")
@@ -198,9 +159,6 @@ def _check_sources(sources: dict, inputs: dict, problems: list[str]) -> None:
                                 + (f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(_SOURCE_KEYS)}"))
             elif not isinstance(value, (str, int)) or isinstance(value, bool):
                 problems.append(f"[sources.{name}] {key} = {value!r}: expected text")
-
-
-_LIST_SECTIONS_SHORT = tuple(s.removeprefix("inputs.") for s in _LIST_SECTIONS)
 
 
 def _resolve(where: str, table: dict, base: Path, problems: list[str]) -> None:
@@ -231,11 +189,11 @@ def _validate(raw: dict, base: Path, problems: list[str]) -> tuple[dict, dict, d
         problems.append("[inputs.areas] is missing: every profile needs area boundaries")
     for name, value in inputs.items():
         where = f"inputs.{name}"
-        if where not in _SCHEMA:
-            close = difflib.get_close_matches(where, [k for k in _SCHEMA if k.startswith("inputs.")], n=1)
+        if input_kinds.section_keys(name) is None:
+            close = difflib.get_close_matches(where, [f"inputs.{k}" for k in input_kinds.sections()], n=1)
             problems.append(f"unknown input [{where}]" + (f"; did you mean [{close[0]}]?" if close else ""))
             continue
-        if where in _LIST_SECTIONS:
+        if name in input_kinds.LIST_SECTIONS:
             if not isinstance(value, list):
                 problems.append(f"[{where}] should be an array of tables: write [[{where}]]")
                 continue

@@ -22,6 +22,9 @@ from . import gaps, measures
 from ._validate import Loaded
 from .config import DEFAULT_ANALYSIS, Profile, load_profile
 from .errors import InvalidValueError, describe
+from . import inputs as input_kinds
+from .inputs import COMMON_KEYS, KINDS, LoadContext
+from .notes import attach_notes, collect_warnings
 from .result import Result, Source
 from .schema import (
     AREA_CODE,
@@ -58,6 +61,8 @@ class Inputs:
     lookups: dict[str, Loaded] = field(default_factory=dict)
     #: provider layer name -> territory it covers (None: the study areas' countries)
     coverage: dict = field(default_factory=dict)
+    #: Warnings the loaders raised, in words, once each (they reach the Result's data notes).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def loaded(self) -> dict[str, Loaded]:
@@ -112,14 +117,28 @@ def _geocoder(profile: Profile):
 
 
 def load_inputs(profile: Profile) -> Inputs:
-    """Load and validate every input a profile names.
+    """Load and validate every input a profile names, each with the loader its kind registers.
+
+    Warnings the loaders raise (rows rejected, geometries repaired ...) are
+    collected into :attr:`Inputs.notes` (and so into the Result's data notes)
+    and raised again once each, so a notebook's ``DataNotes`` still shows them.
 
     Returns
     -------
     Inputs
         Each input's validated table, rejects and counts.
     """
-    from . import io
+    with collect_warnings() as caught:
+        inputs = _load_inputs(profile)
+    inputs.notes = list(caught)
+    attach_notes(inputs.loaded, inputs.notes)  # e.g. the region lookup's, raised outside its loader
+    for text in inputs.notes:
+        warnings.warn(text, UserWarning, stacklevel=2)
+    return inputs
+
+
+def _load_inputs(profile: Profile) -> Inputs:
+    from .io import lookup_against_areas
 
     spec = profile.inputs
     synthetic = bool(profile.meta.get("synthetic", False))
@@ -130,45 +149,37 @@ def load_inputs(profile: Profile) -> Inputs:
         sources.append(describe_source(kind, file=Path(path).name, date=getattr(loaded, "date", None),
                                       overrides=overrides.get(name), synthetic=synthetic))
 
-    a = spec["areas"]
+    def load(kind: str, entry: dict, context: LoadContext = LoadContext(), *, skip=("path",)) -> Loaded:
+        return input_kinds.load(kind, entry["path"], context, **{k: v for k, v in entry.items() if k not in skip})
+
     lookup = spec.get("region_lookup")
     lookups: dict[str, Loaded] = {}
     if lookup:
-        lookups["region_lookup"] = io.read_region_lookup(
-            lookup["path"], **{k: v for k, v in lookup.items() if k != "path"}
-        )
-    areas = io.load_areas(a["path"], region_lookup=lookups["region_lookup"].table if lookup else None,
-                          **{k: v for k, v in a.items() if k != "path"})
-    note("areas", "areas", areas, a["path"])
+        lookups["region_lookup"] = load("region_lookup", lookup)
+    areas = load("areas", {**spec["areas"], **({"region_lookup": lookups["region_lookup"].table} if lookup else {})})
+    note("areas", "areas", areas, spec["areas"]["path"])
     codes = set(areas.table[AREA_CODE])
     if lookup:
-        lookups["region_lookup"] = io.lookup_against_areas(lookups["region_lookup"], codes)
+        lookups["region_lookup"] = lookup_against_areas(lookups["region_lookup"], codes)
         note("region_lookup", "region_lookup", None, lookup["path"])
 
     subareas = None
     if "subareas" in spec:
-        s = spec["subareas"]
-        subareas = io.load_areas(s["path"], **{k: v for k, v in s.items() if k in ("code_column", "name_column", "layer")})
-        subareas = io.reject_orphan_subareas(subareas, areas.table, parent_column=s.get("parent_column"))
-        note("subareas", "subareas", subareas, s["path"])
+        subareas = load("subareas", spec["subareas"], LoadContext(areas=areas.table))
+        note("subareas", "subareas", subareas, spec["subareas"]["path"])
 
     demand = _load_demand(profile, codes, note)
 
     geocoder = _geocoder(profile)
     providers: dict[str, Loaded] = {}
     coverage: dict[str, str | None] = {}
-    for i, p in enumerate(spec.get("providers", []), start=1):
+    context = LoadContext(area_codes=codes, areas=areas.table, geocoder=geocoder)
+    common = tuple(COMMON_KEYS["providers"])
+    for p in spec.get("providers", []):
         name = p.get("name") or Path(p["path"]).stem
-        coverage[name] = p.get("coverage") or measures.benchmark.PROVIDER_COVERAGE.get(p["format"])
-        if p["format"] == "laa_directory":
-            loaded = io.load_laa_offices(p["path"], geocoder=geocoder, areas=areas.table,
-                                         **({"categories": tuple(p["categories"])} if "categories" in p else {}),
-                                         **({"role": p["role"]} if "role" in p else {}))
-        else:
-            loaded = io.load_partners(p["path"], geocoder=geocoder, areas=areas.table,
-                                      **{k: v for k, v in p.items() if k in ("sheet", "columns", "decimal", "max_capacity")})
-        providers[name] = loaded
-        note(p["format"], name, loaded, p["path"])
+        coverage[name] = p.get("coverage") or KINDS[p["format"]].coverage
+        providers[name] = load(p["format"], p, context, skip=common)
+        note(p["format"], name, providers[name], p["path"])
     for kind in ("postcodes", "postcode_districts"):
         if kind in spec:
             note(kind, kind, None, spec[kind]["path"])
@@ -184,7 +195,7 @@ def _load_demand(profile: Profile, codes: set, note) -> dict[str, Loaded]:
     The population layer named in ``[analysis] population`` is loaded first:
     its figures split a successor district's people over its predecessors.
     """
-    from . import io, vintages
+    from . import vintages
 
     spec = profile.inputs
     lookup = spec.get("code_lookup")
@@ -194,16 +205,12 @@ def _load_demand(profile: Profile, codes: set, note) -> dict[str, Loaded]:
     order = sorted(range(len(layers)), key=lambda i: layers[i]["name"] != weight_name)
     loaded: dict[int, Loaded] = {}
     weights = None
+    common = tuple(COMMON_KEYS["demand"])
     for i in order:
         d = layers[i]
-        options = {k: v for k, v in d.items() if k not in ("name", "format", "path")}
-        if d["format"] == "asy_d11":
-            one = io.load_asy_d11(d["path"], area_codes=codes, column=d["name"], weights=weights, changes=changes,
-                                  weight_label=weight_name or "population", today=generated_on(profile), **options)
-        elif d["format"] == "nomis":
-            one = io.load_population(d["path"], area_codes=codes, column=d["name"], **options)
-        else:
-            one = io.load_demand_table(d["path"], area_codes=codes, **options)
+        context = LoadContext(area_codes=codes, name=d["name"], weights=weights, changes=changes,
+                              weight_label=weight_name or "population", today=generated_on(profile))
+        one = input_kinds.load(d["format"], d["path"], context, **{k: v for k, v in d.items() if k not in common})
         if d["name"] == weight_name and d["name"] in one.table.columns:
             weights = one.table.set_index(AREA_CODE)[d["name"]]
         loaded[i] = one
@@ -417,7 +424,7 @@ def _data_notes(inputs: Inputs, demand_name: str, study: pd.DataFrame, territory
     """``Result`` notes (after ``first``), unplaced people and harmonised codes, from the inputs."""
     from .vintages import HARMONISED_COLUMNS
 
-    notes, unplaced, harmonised = list(first), [], []
+    notes, unplaced, harmonised = list(first) + list(inputs.notes), [], []
     for name, loaded in inputs.demand.items():
         notes.extend(loaded.notes)
         if loaded.harmonised is not None and len(loaded.harmonised):
@@ -434,7 +441,7 @@ def _data_notes(inputs: Inputs, demand_name: str, study: pd.DataFrame, territory
         notes.append(f"The supply data covers {territory}: the benchmark uses the demand inside it only"
                      + (f"; {outside:,} area(s) lie outside it and are not assessed" if outside else ""))
     return {
-        "notes": notes,
+        "notes": list(dict.fromkeys(notes)),
         "unplaced": pd.concat(unplaced, ignore_index=True) if unplaced else pd.DataFrame(
             columns=["date", "reason", "people"]),
         "harmonised": pd.concat(harmonised, ignore_index=True)[HARMONISED_COLUMNS] if harmonised else pd.DataFrame(
@@ -450,9 +457,9 @@ def run_profile(profile: Profile | str | Path, *, data_dir=None, overrides: dict
         profile = load_profile(profile, data_dir=data_dir, overrides=overrides)
     elif overrides:
         profile = profile.with_settings(**overrides)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # rejects are reported in the Result, not as warnings
-        inputs = inputs or load_inputs(profile)
+    if inputs is None:
+        with collect_warnings():  # the loaders' warnings are in inputs.notes, and so in the Result's data notes
+            inputs = load_inputs(profile)
     return analyse(
         inputs,
         {**profile.analysis, "location_precision": profile.meta.get("location_precision", "exact")},

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-import warnings
 from pathlib import Path
 
 from ..errors import InvalidValueError, describe
@@ -70,12 +69,12 @@ def add_commands(sub) -> None:
 def _check(args) -> int:
     from ..check import check_files
     from ..config import load_profile
+    from ..notes import collect_warnings
     from ..pipeline import load_inputs
 
     if len(args.profile) == 1 and args.profile[0].endswith(".toml"):
         profile = load_profile(args.profile[0], data_dir=args.data_dir)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with collect_warnings():  # each loader's warnings are in its input's notes, printed below
             loaded = load_inputs(profile).loaded
     else:
         loaded = check_files(args.profile)

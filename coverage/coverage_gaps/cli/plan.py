@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import builtins
 import json
-import warnings
 
 from ..staging import Staged, check_folder
 from ._common import add_profile_args, print_written
@@ -42,7 +41,7 @@ def plan_options(args) -> dict:
     return {"objective": args.objective, "exact": not args.no_exact}
 
 
-def _print_plan(plan) -> None:
+def _print_plan(plan, *, data_notes=()) -> None:
     import pandas as pd  # here, not at the top: `coverage-gaps --help` stays quick
     from ..publish import terminal_text
 
@@ -66,19 +65,21 @@ def _print_plan(plan) -> None:
               f"(greedy / exact = {e['ratio']:.3f})")
     for note in plan.notes + plan.scenario.notes:
         print(f"note: {note}")
+    for note in data_notes:  # the loaders' warnings (rows rejected ...), in words
+        print(f"data note: {note}")
 
 
 def _plan(args) -> int:
     from ..config import load_profile, parse_overrides
     from ..export import write_csv
+    from ..notes import collect_warnings
     from ..pipeline import load_inputs, run_profile
     from ..scenarios import best_to_train, read_candidates
 
     out = check_folder(args.out) if args.out else None  # fail fast, before loading
     candidates = read_candidates(args.candidates) if args.candidates else None
     profile = load_profile(args.profile, data_dir=args.data_dir, overrides=parse_overrides(args.set))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # rejects are in the Result, not warnings
+    with collect_warnings():  # the loaders' warnings are in inputs.notes: printed as data notes below
         inputs = load_inputs(profile)
     before = run_profile(profile, inputs=inputs)
     plan = best_to_train(inputs, profile.analysis, args.train, candidates=candidates, regions=profile.regions,
@@ -89,9 +90,9 @@ def _plan(args) -> int:
             write_csv(plan.picks, stage.path("plan.csv"))
             write_csv(plan.before_after, stage.path("before_after.csv"))
     if args.json:
-        print(json.dumps(plan.to_dict(), indent=2, default=str))
+        print(json.dumps({**plan.to_dict(), "data_notes": list(inputs.notes)}, indent=2, default=str))
     else:
-        _print_plan(plan)
+        _print_plan(plan, data_notes=inputs.notes)
         if stage is not None:
             print_written(stage)
     return 0

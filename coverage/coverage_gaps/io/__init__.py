@@ -10,6 +10,7 @@ from .demand import load_asy_d11, load_population
 from .demand_table import load_demand_table
 from .laa import load_laa_offices
 from .partners import PARTNER_COLUMNS, load_partners
+from .quarters import asy_d11_quarters, load_asy_d11_quarters
 from .regions import load_region_lookup, lookup_against_areas, read_region_lookup
 from .subareas import reject_orphan_subareas
 
@@ -23,6 +24,8 @@ __all__ = [
     "reject_orphan_subareas",
     "load_asy_d11",
     "load_population",
+    "asy_d11_quarters",
+    "load_asy_d11_quarters",
     "load_demand_table",
     "load_partners",
     "load_laa_offices",

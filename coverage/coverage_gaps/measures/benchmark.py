@@ -34,7 +34,7 @@ from .._validate import require_columns
 from ..errors import InvalidValueError, describe
 from ..schema import ACCESS, COVERAGE_SHARE, DEMAND, IN_COVERAGE, NEAREST_KM
 
-__all__ = ["benchmark_access", "unmet_demand", "flags", "TERRITORIES", "PROVIDER_COVERAGE", "coverage_countries",
+__all__ = ["benchmark_access", "unmet_demand", "flags", "TERRITORIES", "coverage_countries",
            "in_coverage"]
 
 #: Territories by name, as the first letters of their ONS area codes.
@@ -47,8 +47,6 @@ TERRITORIES = {
     "Scotland": "S",
     "Northern Ireland": "N",
 }
-#: The territory each provider format covers (a partner list: what the profile says).
-PROVIDER_COVERAGE = {"laa_directory": "England and Wales", "oisc_register": "United Kingdom"}
 _COUNTRY = {"E": "England", "W": "Wales", "S": "Scotland", "N": "Northern Ireland"}
 
 

@@ -15,9 +15,10 @@ measures as the main analysis:
   maximal covering optimum (a sparse model solved by HiGHS through scipy).
 * **What changed?**  :func:`compare` lines up any two Results (programme start
   and end, two quarters of demand); :func:`with_providers` and
-  :func:`with_demand` swap one snapshot for another, :func:`demand_series`
-  lists every quarter of Asy_D11, :func:`change_layer` readies a change column
-  for a map.
+  :func:`with_demand` swap one snapshot for another (:func:`harmonised_to`
+  loads it against the same boundaries), :func:`demand_series` lists every
+  quarter loaded, :func:`change_layer` readies a change column for a map.
+  Scenarios take loaded inputs and never read a file.
 """
 
 from .changes import AddProviders, RemoveProviders, SetCapacity, Upskill, apply_changes, as_change
@@ -26,7 +27,7 @@ from .exact import ExactCover, exact_cover
 from .greedy import CoverageGain, UnmetReduction, brute_force, greedy
 from .model import TrainingModel, build_model
 from .plan import OBJECTIVES, PLAN_COLUMNS, Plan, best_to_train
-from .series import asy_d11_quarters, change_layer, demand_at, demand_series, with_demand, with_providers
+from .series import change_layer, demand_series, harmonised_to, with_demand, with_providers
 from .whatif import CHANGE_COLUMNS, Scenario, compare, what_if
 
 __all__ = [
@@ -45,13 +46,12 @@ __all__ = [
     "Upskill",
     "apply_changes",
     "as_change",
-    "asy_d11_quarters",
     "best_to_train",
     "brute_force",
     "build_model",
     "change_layer",
     "compare",
-    "demand_at",
+    "harmonised_to",
     "demand_series",
     "exact_cover",
     "greedy",

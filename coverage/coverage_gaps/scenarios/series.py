@@ -3,15 +3,16 @@
 * :func:`with_providers` / :func:`with_demand` swap one input layer of an
   :class:`~coverage_gaps.pipeline.Inputs` for another snapshot (the
   originals are left alone); analyse both and :func:`~.whatif.compare` them.
-* :func:`demand_at` re-loads Asy_D11 demand for another quarter.
-* :func:`demand_series` lists every quarter per area.
+* :func:`harmonised_to` gives the options that load another quarter against the
+  inputs' boundaries (:func:`coverage_gaps.io.load_asy_d11`); the scenarios read no file.
+* :func:`demand_series` lists every loaded quarter per area
+  (:func:`coverage_gaps.io.load_asy_d11_quarters`).
 * :func:`change_layer` joins a change table to the area boundaries, ready to map.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import warnings
 
 import geopandas as gpd
 import pandas as pd
@@ -22,7 +23,7 @@ from ..result import Result
 from ..schema import AREA_CODE, CRS_BNG, POPULATION
 from .whatif import Scenario, compare
 
-__all__ = ["with_providers", "with_demand", "demand_at", "demand_series", "asy_d11_quarters", "change_layer"]
+__all__ = ["with_providers", "with_demand", "harmonised_to", "demand_series", "change_layer"]
 
 
 def with_providers(inputs, providers: dict[str, Loaded]):
@@ -57,87 +58,53 @@ def with_demand(inputs, name: str, demand: Loaded):
     return dataclasses.replace(inputs, demand=layers)
 
 
-def demand_at(inputs, path, date: str, *, name: str = "asylum_support", **options):
-    """The inputs with Asy_D11 demand for another quarter.
+def harmonised_to(inputs) -> dict:
+    """Options that load another snapshot of demand against these inputs' boundaries.
 
-    Parameters
-    ----------
-    inputs
-        :class:`~coverage_gaps.pipeline.Inputs` (not modified).
-    path
-        The Asy_D11 file.
-    date
-        The quarter, e.g. ``"2023-06-30"`` (any date :func:`coverage_gaps.io.load_asy_d11` accepts).
-    name
-        The demand layer to replace (its column name).
-    options
-        Passed on to :func:`coverage_gaps.io.load_asy_d11` (support types ...).  The
-        quarter is harmonised to the inputs' boundaries; a ``population`` layer
-        of the inputs splits a new council's people over its old districts.
+    ``area_codes`` (the boundaries in use) and, when the inputs hold a
+    ``population`` layer, ``weights`` (a new council's people are split over
+    its old districts by population): pass them to
+    :func:`coverage_gaps.io.load_asy_d11` or :func:`coverage_gaps.io.load_asy_d11_quarters`,
+    then swap the snapshot in with :func:`with_demand`.
     """
-    from .. import io
-
-    codes = set(inputs.areas.table[AREA_CODE])
+    options = {"area_codes": set(inputs.areas.table[AREA_CODE])}
     population = inputs.demand.get(POPULATION)
-    if "weights" not in options and population is not None and POPULATION in population.table.columns:
-        options["weights"] = population.table.set_index(AREA_CODE)[POPULATION]  # split new councils by population
-    return with_demand(inputs, name, io.load_asy_d11(path, area_codes=codes, column=name, date=date, **options))
+    if population is not None and POPULATION in population.table.columns:
+        options["weights"] = population.table.set_index(AREA_CODE)[POPULATION]
+    return options
 
 
-def asy_d11_quarters(path) -> list[str]:
-    """The quarter-end dates (ISO) an Asy_D11 file holds, oldest first."""
-    from .. import io
-    from ..tables import iso_dates
-
-    table, _ = io.read_table(path, header_hint=["Date", "LAD Code", "People"])
-    column = io.match_column(table.columns, ("Date", "Quarter end", "Quarter ending", "Period", "Snapshot date"))
-    if column is None:
-        raise InvalidValueError(describe("no date column", file=path, expected="an Asy_D11 file with a Date column",
-                                         fix="export the 'Data - Asy_D11' sheet of the Home Office workbook"))
-    return sorted(set(iso_dates(table[column]).dropna().astype(str)))
-
-
-def demand_series(path, *, area_codes=None, dates=None, wide: bool = True, name: str = "asylum_support",
-                  **options) -> pd.DataFrame:
-    """Asy_D11 demand per area for every quarter (or the quarters asked for).
+def demand_series(quarters: dict[str, Loaded], *, area_codes=None, wide: bool = True) -> pd.DataFrame:
+    """Demand per area for every quarter loaded.
 
     Parameters
     ----------
-    path
-        The Asy_D11 file.
+    quarters
+        Quarter to its loaded demand, e.g. from
+        :func:`coverage_gaps.io.load_asy_d11_quarters` (each quarter harmonised
+        to the boundaries it was loaded against); the value column is the one
+        column besides ``area_code``.
     area_codes
-        The boundaries in use: each quarter is harmonised to them (codes of
-        other vintages summed into successors or split over predecessors, see
-        :mod:`coverage_gaps.vintages`), then only these areas are kept.  Every
-        area in the file, as the file codes it, when None.
-    dates
-        Quarters to keep (ISO dates or ``"2024 Q3"``); every quarter when None.
+        Areas to keep, in this order; every area loaded when None.
     wide
         One row per area and one column per quarter (ISO dates, oldest first;
         0 where the file lists nobody, as Asy_D11 leaves out areas with no one
-        on support); otherwise long: ``area_code, date, <name>``.
-    name
-        Name of the value column (long form).
-    options
-        Passed on to :func:`coverage_gaps.io.load_asy_d11` (``support_types``,
-        ``accommodation_types``, ``sheet``, ``weights`` for splitting).
-
-    Notes
-    -----
-    Each quarter is loaded and validated by :func:`coverage_gaps.io.load_asy_d11`;
-    load one quarter on its own to see its rejects.
+        on support); otherwise long: ``area_code, date, <column>``.
     """
-    from .. import io
-
-    quarters = asy_d11_quarters(path) if dates is None else list(dates)
-    codes = None if area_codes is None else {str(c) for c in area_codes}
-    frames, seen = [], []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # one warning per quarter would drown the notebook
-        for date in quarters:
-            loaded = io.load_asy_d11(path, column=name, date=date, area_codes=codes, **options)
-            frames.append(loaded.table[[AREA_CODE, name]].assign(date=loaded.date))
-            seen.append(loaded.date)
+    frames, seen, name = [], [], None
+    for loaded in quarters.values():
+        values = [c for c in loaded.table.columns if c != AREA_CODE]
+        if len(values) != 1 or (name is not None and values[0] != name):
+            raise InvalidValueError(describe(
+                "each quarter should hold area_code and one value column, the same in every quarter",
+                file=loaded.source, value=", ".join(map(str, values)),
+                fix="load every quarter with the same column= (coverage_gaps.io.load_asy_d11_quarters)"))
+        name = values[0]
+        frames.append(loaded.table[[AREA_CODE, name]].assign(date=loaded.date))
+        seen.append(loaded.date)
+    if not frames:
+        raise InvalidValueError(describe("no quarter to list", value="{}",
+                                         fix="pass coverage_gaps.io.load_asy_d11_quarters(path)"))
     long = pd.concat(frames, ignore_index=True)[[AREA_CODE, "date", name]]
     if area_codes is not None:
         long = long[long[AREA_CODE].isin([str(c) for c in area_codes])]

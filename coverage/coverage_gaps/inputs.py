@@ -1,0 +1,221 @@
+"""One registry of input kinds: what each file is, how it loads, how it is recognised, what a profile may say of it.
+
+Every kind of input (area boundaries, Asy_D11, Nomis population, the LAA
+directory, a partner list ...) is one :class:`InputKind` in :data:`KINDS`:
+
+- its **profile section** (``[inputs.<section>]``; the list sections
+  ``[[inputs.demand]]`` and ``[[inputs.providers]]`` name the kind in
+  ``format =``) and the **profile keys** it accepts;
+- its **loader** (``load(path, context, **options) -> Loaded``), given what the
+  other inputs already tell (:class:`LoadContext`: the area codes, the
+  boundaries, the geocoder ...);
+- its **header signature**: the (folded) column names that let
+  ``coverage-gaps check`` tell a loose file's kind;
+- the **territory** a provider source covers, and the **source** words
+  (publisher, licence, attribution) printed on every output.
+
+:mod:`coverage_gaps.config` (profile validation), :func:`coverage_gaps.pipeline.load_inputs`
+and :mod:`coverage_gaps.check` all read this table.  Adding an input kind is
+one :func:`register` call (or one entry below) and one loader module.
+
+This module imports no loader until one is called, so validating a profile
+stays quick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ._settings import Setting
+from .errors import describe
+
+__all__ = ["InputKind", "LoadContext", "KINDS", "LIST_SECTIONS", "load", "register", "unregister", "kinds_in",
+           "section_keys", "guess_kind", "GEO_SUFFIXES", "COMMON_KEYS"]
+
+_STR = str
+
+#: File endings read as area boundaries (vector GIS files), never as tables.
+GEO_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".parquet", ".geoparquet", ".fgb", ".zip")
+
+#: Territories a provider file can cover (measures.benchmark.TERRITORIES).
+TERRITORIES = ("United Kingdom", "Great Britain", "England and Wales", "England", "Wales", "Scotland",
+               "Northern Ireland")
+
+#: Sections that hold an array of tables, each naming its kind in ``format``.
+LIST_SECTIONS = ("demand", "providers")
+
+#: Keys every entry of a list section takes (before the keys of its format), and the required ones.
+COMMON_KEYS: dict[str, dict[str, Setting]] = {
+    "demand": {"name": Setting(_STR), "format": Setting(_STR), "path": Setting(_STR)},
+    "providers": {"name": Setting(_STR), "format": Setting(_STR), "path": Setting(_STR),
+                  # territory the file covers (partner lists); else the format's own (the LAA directory's)
+                  "coverage": Setting(_STR, choices=TERRITORIES)},
+}
+_LIST_REQUIRED = {"demand": ("name", "format", "path"), "providers": ("format", "path")}
+
+
+@dataclass(frozen=True)
+class LoadContext:
+    """What a loader may use besides its file: known area codes, the boundaries, the geocoder ...
+
+    ``check`` fills what loose files can tell (codes and boundaries from a
+    boundary file, a geocoder from postcode files); :func:`load_inputs` fills
+    the rest from the profile.
+    """
+
+    area_codes: set | None = None
+    areas: object = None  # GeoDataFrame of the study's area boundaries (EPSG:27700)
+    geocoder: object = None  # coverage_gaps.geocode.PostcodeLookup
+    name: str | None = None  # the profile's name for the layer (a demand layer's column)
+    changes: object = None  # boundary code changes (coverage_gaps.vintages.code_changes)
+    weights: object = None  # population by area code, to split a successor district's people
+    weight_label: str | None = None
+    today: str | None = None  # the run's date: figures dated after it are refused
+
+
+@dataclass(frozen=True)
+class InputKind:
+    """One kind of input file.
+
+    Attributes
+    ----------
+    name
+        The kind (``asy_d11``); in a list section, the ``format =`` that names it.
+    section
+        The profile section: ``[inputs.<section>]`` (one of :data:`LIST_SECTIONS`, or the kind's own).
+    label
+        The kind in words for messages (``"Asy_D11"``); ``""`` to leave it out of check's list.
+    keys
+        Profile keys the kind accepts besides :data:`COMMON_KEYS` (single sections: every key).
+    load
+        ``load(path, context, **options) -> Loaded``; ``None`` when another part reads the file
+        (postcode files: the geocoder).
+    signature
+        Folded header names (:func:`coverage_gaps.tables.normalise_name`) that identify the kind.
+    guess
+        ``guess(names) -> bool``: a looser test, tried only when no signature matches.
+    coverage
+        The territory a provider source covers (``None``: the study areas' countries).
+    source
+        Publisher words for outputs: ``name``, ``licence``, ``attribution``, ``url``.
+    required
+        Keys a profile must give (single sections).
+    """
+
+    name: str
+    section: str
+    label: str = ""
+    keys: dict[str, Setting] = field(default_factory=dict)
+    load: Callable | None = None
+    signature: frozenset = frozenset()
+    guess: Callable | None = None
+    coverage: str | None = None
+    source: dict = field(default_factory=dict)
+    required: tuple = ("path",)
+
+
+#: Every input kind by name, in the order ``check`` tries their signatures.
+KINDS: dict[str, InputKind] = {}
+
+
+def register(kind: InputKind) -> InputKind:
+    """Add (or replace) an input kind; profile validation, ``check`` and ``load_inputs`` see it at once."""
+    KINDS[kind.name] = kind
+    return kind
+
+
+def unregister(name: str) -> None:
+    """Remove an input kind (tests restore the table with it)."""
+    KINDS.pop(name, None)
+
+
+def kinds_in(section: str) -> list[InputKind]:
+    """The kinds a list section's ``format =`` may name, in registry order."""
+    return [k for k in KINDS.values() if k.section == section]
+
+
+def section_keys(section: str) -> tuple[dict[str, Setting], tuple[str, ...]] | None:
+    """Every key ``[inputs.<section>]`` accepts, and the required ones; ``None`` for an unknown section.
+
+    A list section takes its common keys, ``format`` (one of its kinds) and
+    the keys of every kind it holds; :func:`kind_problem` checks an entry's keys
+    against its own format.
+    """
+    if section in LIST_SECTIONS:
+        kinds = kinds_in(section)
+        keys = dict(COMMON_KEYS[section])
+        keys["format"] = Setting(_STR, choices=tuple(k.name for k in kinds))
+        for k in kinds:
+            for key, setting in k.keys.items():
+                keys.setdefault(key, setting)
+        return keys, _LIST_REQUIRED[section]
+    kind = KINDS.get(section)
+    if kind is None or kind.section != section:
+        return None
+    return dict(kind.keys), kind.required
+
+
+def sections() -> list[str]:
+    """Every ``[inputs.<section>]`` a profile may hold, in registry order."""
+    return list(dict.fromkeys(k.section for k in KINDS.values()))
+
+
+def kind_problem(section: str, entry: dict) -> list[str]:
+    """Keys of a list-section entry that its format does not take, in words (none: ``[]``)."""
+    kind = KINDS.get(entry.get("format")) if isinstance(entry.get("format"), str) else None
+    if section not in LIST_SECTIONS or kind is None or kind.section != section:
+        return []
+    own = set(COMMON_KEYS[section]) | set(kind.keys)
+    other = [k for k in entry if k not in own and k in section_keys(section)[0]]
+    return [f"{key} = {entry[key]!r} does not apply to format {kind.name!r} (its keys: "
+            f"{', '.join(kind.keys) or 'none beyond name, format and path'})" for key in other]
+
+
+def guess_kind(names: set[str], *, file: str = "", columns=()) -> str:
+    """The kind a table's (folded) header names point to: signatures first, then the looser guesses.
+
+    Raises
+    ------
+    InvalidValueError
+        When no kind matches, naming the columns found and the kinds known.
+    """
+    from .errors import InvalidValueError
+
+    for kind in KINDS.values():
+        if kind.signature and kind.signature <= names:
+            return kind.name
+    for kind in KINDS.values():
+        if kind.guess is not None and kind.guess(names):
+            return kind.name
+    labels = [k.label for k in KINDS.values() if k.label]
+    raise InvalidValueError(describe(
+        "cannot tell what kind of input this is from its header", file=file,
+        value=", ".join(map(str, list(columns)[:8])),
+        expected=", ".join(labels[:-1]) + " or " + labels[-1] if len(labels) > 1 else "".join(labels),
+        fix="use a profile that names the file's format (see data/profiles/README.md)"))
+
+
+def load(kind: str, path, context: LoadContext | None = None, **options):
+    """Load one file with its kind's loader; the loader's warnings join the Loaded's notes.
+
+    The warnings are raised again (once each), so a caller that collects them
+    (:func:`coverage_gaps.notes.collect_warnings`) gathers every input's in one list.
+    """
+    import warnings
+
+    from .notes import collect_warnings
+
+    with collect_warnings() as caught:
+        loaded = KINDS[kind].load(path, context or LoadContext(), **options)
+    loaded.notes.extend(n for n in caught if n not in loaded.notes)
+    for text in caught:
+        warnings.warn(text, UserWarning, stacklevel=2)
+    return loaded
+
+
+def _given(**kwargs) -> dict:
+    return {k: v for k, v in kwargs.items() if v is not None}
+
+
+from . import _kinds  # noqa: E402,F401  (the built-in kinds register themselves)
