@@ -197,21 +197,8 @@ def guess_kind(names: set[str], *, file: str = "", columns=()) -> str:
 
 
 def load(kind: str, path, context: LoadContext | None = None, **options):
-    """Load one file with its kind's loader; the loader's warnings join the Loaded's notes.
-
-    The warnings are raised again (once each), so a caller that collects them
-    (:func:`coverage_gaps.notes.collect_warnings`) gathers every input's in one list.
-    """
-    import warnings
-
-    from .notes import collect_warnings
-
-    with collect_warnings() as caught:
-        loaded = KINDS[kind].load(path, context or LoadContext(), **options)
-    loaded.notes.extend(n for n in caught if n not in loaded.notes)
-    for text in caught:
-        warnings.warn(text, UserWarning, stacklevel=2)
-    return loaded
+    """Load one file with its kind's loader (``options``: the profile keys of the kind)."""
+    return KINDS[kind].load(path, context or LoadContext(), **options)
 
 
 def _given(**kwargs) -> dict:
