@@ -21,7 +21,7 @@ import pandas as pd
 from .columns import column, heading, oisc_words
 from .result import Result
 
-__all__ = ["DataNotes", "show", "targets", "area_details", "exact_summary", "tie_notes", "side_by_side", "INTERNAL_COLUMNS"]
+__all__ = ["DataNotes", "show", "targets", "area_data", "area_details", "exact_summary", "tie_notes", "side_by_side", "INTERNAL_COLUMNS"]
 
 #: Columns carried from the input files that mean nothing to a reader (coordinates, row ids).
 INTERNAL_COLUMNS = ("BNG_E", "BNG_N", "LONG", "LAT", "OBJECTID", "GlobalID", "Shape__Area", "Shape__Length",
@@ -125,16 +125,47 @@ def targets(result: Result, *, top: int = 10, table: pd.DataFrame | None = None)
     return show(table.head(top)[[c for c in wanted if c in table.columns]])
 
 
+def area_data(result: Result, area_code: str) -> dict[str, pd.DataFrame]:
+    """Everything known about one area, as data: measures, providers inside it, candidates to train.
+
+    :func:`area_details` is the same for a reader (headings and units in words);
+    ``coverage_gaps.widgets.area_details`` is this function.
+
+    Parameters
+    ----------
+    result
+        A Result.
+    area_code
+        An ONS code present in ``result.areas``.
+
+    Returns
+    -------
+    dict
+        ``measures`` (one column, a row per measure), ``providers`` (public
+        fields of providers inside the area, points at the profile's
+        location precision: :mod:`coverage_gaps.publish`) and ``candidates``.
+    """
+    from .publish import public_providers
+
+    areas = result.targets.set_index("area_code")
+    if area_code not in areas.index:
+        raise KeyError(f"area {area_code!r} is not in this result; try one of {', '.join(areas.index[:5])} ...")
+    providers = public_providers(result)
+    return {
+        "measures": areas.loc[[area_code]].T.rename(columns={area_code: "value"}),
+        "providers": providers[providers.get("area_code", "") == area_code].reset_index(drop=True),
+        "candidates": result.candidates[result.candidates["area_code"] == area_code].reset_index(drop=True),
+    }
+
+
 def area_details(result: Result, area_code: str) -> dict[str, object]:
     """One area for a reader: its measures (heading, value, unit), providers inside, partners to train.
 
-    The same as :func:`coverage_gaps.widgets.area_details` without the
+    The same as :func:`area_data` without the
     internal columns (``BNG_E``, ``OBJECTID``, ``LAT`` ...) and with headings
     and units in words.
     """
-    from .widgets import area_details as raw
-
-    parts = raw(result, area_code)
+    parts = area_data(result, area_code)
     measures = parts["measures"]["value"]
     measures = measures[[c not in INTERNAL_COLUMNS for c in measures.index]]
     rows = []

@@ -7,44 +7,13 @@ Used by ``notebooks/01-explore-coverage.ipynb``; needs the ``notebooks`` extra
 
 from __future__ import annotations
 
-import pandas as pd
-
 from .config import Profile
 from .gaps import RANK_MEASURES
 from .measures import RULES
+from .notebook import area_data as area_details  # the data behind one area (widgets' name for it)
 from .pipeline import Inputs, run_profile
-from .result import Result
 
 __all__ = ["explorer", "area_details", "catchment_range"]
-
-def area_details(result: Result, area_code: str) -> dict[str, pd.DataFrame]:
-    """Everything known about one area: measures, providers inside it, candidates to train.
-
-    Parameters
-    ----------
-    result
-        A Result.
-    area_code
-        An ONS code present in ``result.areas``.
-
-    Returns
-    -------
-    dict
-        ``measures`` (one column, a row per measure), ``providers`` (public
-        fields of providers inside the area, points at the profile's
-        location precision: :mod:`coverage_gaps.publish`) and ``candidates``.
-    """
-    from .publish import public_providers
-
-    areas = result.targets.set_index("area_code")
-    if area_code not in areas.index:
-        raise KeyError(f"area {area_code!r} is not in this result; try one of {', '.join(areas.index[:5])} ...")
-    providers = public_providers(result)
-    return {
-        "measures": areas.loc[[area_code]].T.rename(columns={area_code: "value"}),
-        "providers": providers[providers.get("area_code", "") == area_code].reset_index(drop=True),
-        "candidates": result.candidates[result.candidates["area_code"] == area_code].reset_index(drop=True),
-    }
 
 
 def catchment_range(catchment_km: float) -> dict:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import InvalidValueError, describe
 from ..measures import fca_access, make_decay, nearest_km, pairs_within, unmet_demand
-from ..measures.area import _area_mean
+from ..measures.area import area_mean
 from ..measures.decay import check_catchment
 from ..measures.distance import coords
 from ..measures.local import capacities
@@ -94,8 +94,8 @@ def rank_stability(study: pd.DataFrame, points, providers, *, benchmark: float, 
         keep = dist <= weight.reach_km
         frame = study.copy()
         point_access = fca_access(demand, capacity, i[keep], j[keep], dist[keep], decay=weight) * 1_000.0
-        frame[ACCESS] = _area_mean(point_access, demand, slot, n)
-        frame[COVERAGE_SHARE] = _area_mean((near <= km).astype(float), demand, slot, n)
+        frame[ACCESS] = area_mean(point_access, demand, slot, n)
+        frame[COVERAGE_SHARE] = area_mean((near <= km).astype(float), demand, slot, n)
         frame[UNMET_DEMAND] = unmet_demand(frame[DEMAND], frame[ACCESS], benchmark)
         ranks.append(rank_areas(frame, by=by, min_demand=float(settings.get("min_demand", 0.0))))
     table = pd.concat(ranks, axis=1)

@@ -21,13 +21,13 @@ from .fca import fca_access_xy
 from .local import _local_table, capacities
 from .supply import is_lawyer, is_qualifying, levels
 
-__all__ = ["area_measures", "NEAREST_LEVEL_KM"]
+__all__ = ["area_measures", "area_mean", "NEAREST_LEVEL_KM"]
 
 #: Distance columns by OISC level: nearest provider able to work at that level or above.
 NEAREST_LEVEL_KM = {1: "nearest_level1_km", 2: "nearest_level2_km", 3: "nearest_level3_km"}
 
 
-def _area_mean(values: np.ndarray, weight: np.ndarray, slot: np.ndarray, n: int) -> np.ndarray:
+def area_mean(values: np.ndarray, weight: np.ndarray, slot: np.ndarray, n: int) -> np.ndarray:
     """Per-area mean of point values, weighted by demand; unweighted when the area's demand is 0.
 
     Points with 0 demand do not enter a weighted mean (so an unreachable,
@@ -148,14 +148,14 @@ def area_measures(
     supply_xy = provider_xy[qualifying]
 
     near = nearest_km(demand_xy, supply_xy)
-    out[NEAREST_KM] = _area_mean(near, demand, slot, n)
+    out[NEAREST_KM] = area_mean(near, demand, slot, n)
     level = levels(providers)
     lawyer = is_lawyer(providers)
     for k, column in NEAREST_LEVEL_KM.items():
         able = (level >= k) | lawyer
-        out[column] = _area_mean(nearest_km(demand_xy, provider_xy[able]), demand, slot, n)
+        out[column] = area_mean(nearest_km(demand_xy, provider_xy[able]), demand, slot, n)
 
     point_access = fca_access_xy(demand, capacity[qualifying], demand_xy, supply_xy, decay=weight_fn) * 1_000.0
-    out[ACCESS] = _area_mean(point_access, demand, slot, n)
-    out[COVERAGE_SHARE] = _area_mean((near <= catchment).astype(float), demand, slot, n)
+    out[ACCESS] = area_mean(point_access, demand, slot, n)
+    out[COVERAGE_SHARE] = area_mean((near <= catchment).astype(float), demand, slot, n)
     return out
