@@ -166,3 +166,32 @@ def test_the_checks_see_a_cycle(tmp_path):
     a.write_text("from ..tables import read_table\n")  # io -> tables, as it should be
     b.write_text("from ..io import load_areas\n")  # tables -> io: the knot
     assert _cycles({"coverage_gaps.io._locate": a, "coverage_gaps.tables.read": b}) == [["io", "tables"]]
+
+
+_READERS = {"read_csv", "read_excel", "read_file", "read_table", "read_text", "read_bytes", "load_workbook",
+            "read_parquet", "open"}
+
+
+def _file_reads(modules: dict[str, Path]) -> list[str]:
+    """Imports of the loaders or table readers, and calls of a file reader, in the given modules."""
+    found = []
+    for module, path in modules.items():
+        for target, _, line in _imports(module, path):
+            if target.split(".")[1:2] in (["io"], ["tables"], ["geocode"]):
+                found.append(f"{module} (line {line}) imports {target}")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+                if name in _READERS:
+                    found.append(f"{module} (line {node.lineno}) calls {name}")
+    return found
+
+
+def test_scenarios_take_loaded_inputs_and_read_no_file(tmp_path):
+    scenarios = {m: p for m, p in MODULES.items() if m.startswith("coverage_gaps.scenarios")}
+    assert _file_reads(scenarios) == []
+    reader = tmp_path / "series.py"  # the walker itself sees a quarter read from a file
+    reader.write_text("def demand_at(path):\n    from .. import io\n    return io.load_asy_d11(io.read_table(path))\n")
+    assert _file_reads({"coverage_gaps.scenarios.series": reader}) == [
+        "coverage_gaps.scenarios.series (line 2) imports coverage_gaps.io",
+        "coverage_gaps.scenarios.series (line 3) calls read_table"]

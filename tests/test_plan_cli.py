@@ -10,7 +10,8 @@ import pytest
 
 from coverage_gaps.cli import DEMO_PROFILE, main
 from coverage_gaps.errors import EmptyInputError, InputFileNotFoundError, MissingColumnError
-from coverage_gaps.scenarios import PLAN_COLUMNS, CHANGE_COLUMNS, read_candidates
+from coverage_gaps.io import read_candidates
+from coverage_gaps.scenarios import PLAN_COLUMNS, CHANGE_COLUMNS
 
 #: Two advice deserts (Cford 200 people, Dale 50) with partners inside both; see tests/test_scenarios.py.
 TWO_DESERTS = Path(__file__).resolve().parent / "data" / "plan_two_deserts" / "profile.toml"

@@ -74,7 +74,8 @@ def _plan(args) -> int:
     from ..export import write_csv
     from ..notes import collect_warnings
     from ..pipeline import load_inputs, run_profile
-    from ..scenarios import best_to_train, read_candidates
+    from ..io import read_candidates
+    from ..scenarios import best_to_train
 
     out = check_folder(args.out) if args.out else None  # fail fast, before loading
     candidates = read_candidates(args.candidates) if args.candidates else None

@@ -6,6 +6,7 @@ Every loader returns the validated table in the project's data contract
 
 from ..tables import match_column, read_table
 from .areas import load_areas
+from .candidates import read_candidates
 from .demand import load_asy_d11, load_population
 from .demand_table import load_demand_table
 from .laa import load_laa_offices
@@ -30,4 +31,5 @@ __all__ = [
     "load_partners",
     "load_laa_offices",
     "PARTNER_COLUMNS",
+    "read_candidates",
 ]

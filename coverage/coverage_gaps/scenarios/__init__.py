@@ -22,7 +22,6 @@ measures as the main analysis:
 """
 
 from .changes import AddProviders, RemoveProviders, SetCapacity, Upskill, apply_changes, as_change
-from .candidates import read_candidates
 from .exact import ExactCover, exact_cover
 from .greedy import CoverageGain, UnmetReduction, brute_force, greedy
 from .model import TrainingModel, build_model
@@ -55,7 +54,6 @@ __all__ = [
     "demand_series",
     "exact_cover",
     "greedy",
-    "read_candidates",
     "what_if",
     "with_demand",
     "with_providers",
