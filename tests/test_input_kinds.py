@@ -133,13 +133,25 @@ def test_a_loader_warning_reaches_the_result_data_notes(fake_kind, demo_with_cou
     assert not [w for w in shown if WARNING in str(w.message)]  # collected, not printed as a Python warning
 
 
-def test_the_demo_partner_rejects_reach_the_data_notes_in_people_words():
+def test_the_demo_partner_rejects_reach_the_data_notes_without_quoting_a_partner_row():
     result = run_profile(DEMO_PROFILE)
-    partners = pd.read_csv(DEMO / "partners.csv")
-    rejected = result.rejects[result.rejects["file"] == "partners.csv"]["row"].nunique()
-    assert rejected == 2
-    assert f"partners.csv: {rejected} of {len(partners)} provider rows rejected (see the rejects table)" in " ".join(
-        result.notes)
+    partners = pd.read_csv(DEMO / "partners.csv", dtype=str)
+    rejected = result.rejects[result.rejects["file"] == "partners.csv"]
+    assert rejected["row"].nunique() == 2
+    assert f"partners.csv: 2 of {len(partners)} provider rows rejected (see the rejects table)" in result.notes
+    # the funder report prints the notes: no rejected partner's postcode or name is quoted in them
+    quoted = partners.iloc[rejected["row"].astype(int) - 2][["postcode", "name"]].to_numpy().ravel()
+    assert len(quoted) == 4 and not [q for q in quoted for n in result.notes if q in n]
+
+
+def test_load_inputs_raises_the_loaders_warnings_again_in_full_for_a_notebook():
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        inputs = load_inputs(load_profile(DEMO_PROFILE))
+    texts = [str(w.message) for w in shown]
+    assert "partners.csv: 2 of 80 provider rows rejected (see the rejects table)" in inputs.notes
+    assert [t for t in texts if t.startswith("partners.csv: 2 of 80 provider rows rejected (see the rejects table); "
+                                             "first: row 14: unknown postcode")]
 
 
 def test_the_registry_territories_are_the_benchmark_territories():

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import AllRowsRejectedError, MissingColumnError, describe
+from .errors import AllRowsRejectedError, MissingColumnError, RowsRejectedWarning, describe
 from .schema import REJECT_COLUMNS
 
 __all__ = ["RejectLog", "Loaded", "require_columns", "finish"]
@@ -171,10 +171,8 @@ def finish(loaded: Loaded, *, what: str) -> Loaded:
             rejects=loaded.rejects,
         )
     if loaded.rejected:
-        warnings.warn(
-            f"{loaded.source}: {loaded.rejected} of {loaded.read} {what} rows rejected "
-            f"(see the rejects table); first: row {loaded.rejects.iloc[0]['row']}: "
-            f"{loaded.rejects.iloc[0]['reason']}",
-            stacklevel=3,
-        )
+        note = f"{loaded.source}: {loaded.rejected} of {loaded.read} {what} rows rejected (see the rejects table)"
+        first = loaded.rejects.iloc[0]
+        warnings.warn(RowsRejectedWarning(f"{note}; first: row {first['row']}: {first['reason']}", note=note),
+                      stacklevel=3)
     return loaded

@@ -23,6 +23,7 @@ __all__ = [
     "AssetsNotFoundError",
     "MissingExtraError",
     "OutputError",
+    "RowsRejectedWarning",
     "describe",
 ]
 
@@ -132,3 +133,16 @@ class OutputError(OSError, CoverageGapsError):
     Raised before any output is written; when writing fails part-way, the
     outputs already made are discarded and the message says nothing was written.
     """
+
+
+class RowsRejectedWarning(UserWarning):
+    """Some rows of an input were rejected: the text quotes the first; ``note`` says it without quoting any row.
+
+    The note (file, how many rows of how many) is what reaches the Result's
+    data notes, which the funder report prints: a rejected partner row's
+    postcode or name never leaves the machine through it.
+    """
+
+    def __init__(self, text: str, *, note: str):
+        super().__init__(text)
+        self.note = note

@@ -18,37 +18,51 @@ __all__ = ["collect_warnings", "attach_notes"]
 _PACKAGE = Path(__file__).resolve().parent
 
 
+class Notes(list):
+    """The notes collected (text), and in :attr:`messages` the warnings they came from, once each."""
+
+    messages: list
+
+
 @contextmanager
-def collect_warnings() -> Iterator[list[str]]:
+def collect_warnings() -> Iterator[Notes]:
     """Collect the package's warnings raised inside the block into the list yielded, once each, in order.
 
     The package's own warnings (a :class:`UserWarning` raised by its code) become
     notes; any other (a library's deprecation, numpy's ``RuntimeWarning``) is
-    raised again as it was, after the block.
+    raised again as it was, after the block.  Rows rejected
+    (:class:`~coverage_gaps.errors.RowsRejectedWarning`) become their note, which
+    quotes no row: the rejects table holds the rows.  ``.messages`` keeps the
+    warnings themselves (to raise them again for a notebook's ``DataNotes``).
 
     Examples
     --------
     ::
 
         with collect_warnings() as notes:
-            inputs = _load_inputs(profile)  # a loader warns "partners.csv: 3 of 10 partner rows rejected ..."
-        notes  # ['partners.csv: 3 of 10 partner rows rejected ...']
+            inputs = _load_inputs(profile)  # a loader warns "partners.csv: 2 of 80 provider rows rejected ..."
+        notes  # ['partners.csv: 2 of 80 provider rows rejected (see the rejects table)']
     """
-    found: list[str] = []
+    found = Notes()
+    found.messages = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             yield found
         finally:
-            ours = [w for w in caught if _ours(w)]
-            found.extend(dict.fromkeys(str(w.message) for w in ours))
+            texts = {}
+            for w in caught:
+                if _ours(w):
+                    texts.setdefault(str(w.message), w.message)
+            found.messages.extend(texts.values())
+            found.extend(dict.fromkeys(getattr(m, "note", str(m)) for m in texts.values()))
     for w in caught:
         if not _ours(w):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
 
 
 def _ours(w: warnings.WarningMessage) -> bool:
-    return w.category is UserWarning and Path(w.filename).resolve().is_relative_to(_PACKAGE)
+    return issubclass(w.category, UserWarning) and Path(w.filename).resolve().is_relative_to(_PACKAGE)
 
 
 def attach_notes(loaded: dict, notes) -> None:

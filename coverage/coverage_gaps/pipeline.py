@@ -120,8 +120,9 @@ def load_inputs(profile: Profile) -> Inputs:
     """Load and validate every input a profile names, each with the loader its kind registers.
 
     Warnings the loaders raise (rows rejected, geometries repaired ...) are
-    collected into :attr:`Inputs.notes` (and so into the Result's data notes)
-    and raised again once each, so a notebook's ``DataNotes`` still shows them.
+    collected into :attr:`Inputs.notes` (and so into the Result's data notes;
+    rows rejected as a count, never quoting a row) and raised again once each,
+    so a notebook's ``DataNotes`` still shows them.
 
     Returns
     -------
@@ -132,8 +133,8 @@ def load_inputs(profile: Profile) -> Inputs:
         inputs = _load_inputs(profile)
     inputs.notes = list(caught)
     attach_notes(inputs.loaded, inputs.notes)  # e.g. the region lookup's, raised outside its loader
-    for text in inputs.notes:
-        warnings.warn(text, UserWarning, stacklevel=2)
+    for message in caught.messages:  # as the loaders raised them (the first reject quoted), for the analyst
+        warnings.warn(message, stacklevel=2)
     return inputs
 
 
