@@ -17,9 +17,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import inputs as input_kinds
 from ._settings import Setting, _benchmark, _catchments, _decay_table, _grid_decays, _iso_date, _region
 from ._settings import problem as _value_problem
-from . import inputs as input_kinds
 from .errors import ProfileError
 
 __all__ = ["Profile", "load_profile", "parse_overrides", "DEFAULT_ANALYSIS"]

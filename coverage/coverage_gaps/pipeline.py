@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 
 from . import gaps, measures
+from . import inputs as input_kinds
 from ._validate import Loaded
 from .config import DEFAULT_ANALYSIS, Profile, load_profile
 from .errors import InvalidValueError, describe
-from . import inputs as input_kinds
 from .inputs import COMMON_KEYS, KINDS, LoadContext
 from .notes import attach_notes, collect_warnings
 from .result import Result, Source
