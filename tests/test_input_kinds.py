@@ -159,3 +159,18 @@ def test_the_registry_territories_are_the_benchmark_territories():
 
     assert registry.TERRITORIES == tuple(TERRITORIES)
     assert registry.KINDS["laa_directory"].coverage in TERRITORIES
+
+
+def test_check_and_plan_print_the_loaders_warnings_as_notes(capsys, tmp_path):
+    import json
+
+    from coverage_gaps.cli import main
+
+    summary = "partners.csv: 2 of 80 provider rows rejected (see the rejects table)"
+    assert main(["check", "--json"]) == 0  # the demo profile
+    assert summary in json.loads(capsys.readouterr().out)["providers:partners"]["notes"]
+    loose = [str(DEMO / f) for f in ("partners.csv", "postcodes.csv", "postcode_districts.csv")]
+    assert main(["check", *loose, "--json"]) == 0
+    assert summary in json.loads(capsys.readouterr().out)["partners:partners.csv"]["notes"]
+    assert main(["plan", str(DEMO_PROFILE), "--train", "1", "--no-exact"]) == 0
+    assert f"data note: {summary}" in capsys.readouterr().out.splitlines()
