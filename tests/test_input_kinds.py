@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from coverage_gaps import inputs as registry
-from coverage_gaps._settings import Setting
+from coverage_gaps._rules import Setting
 from coverage_gaps._validate import Loaded
 from coverage_gaps.check import check_files, sniff
 from coverage_gaps.cli import DEMO_PROFILE

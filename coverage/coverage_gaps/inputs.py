@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ._settings import Setting, _columns, _texts
+from ._rules import Setting, _columns, _texts
 from .errors import describe
 
 __all__ = ["InputKind", "LoadContext", "KINDS", "LIST_SECTIONS", "load", "register", "unregister", "kinds_in",
