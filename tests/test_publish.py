@@ -190,7 +190,10 @@ def test_plan_prints_no_escape_sequence(capsys):
     picks = pd.DataFrame({"order": [1], "provider_id": ["P1"], "organisation": [ESCAPED], "area_name": [ESCAPED],
                           "gain": [1.0], "areas_served": [ESCAPED]})
     table = pd.DataFrame({"desert_closed": [True], "area_name": [ESCAPED]})
-    plan = SimpleNamespace(scenario=SimpleNamespace(before=SimpleNamespace(synthetic=False, title=ESCAPED),
+    from coverage_gaps.settings import AnalysisSettings
+
+    before = SimpleNamespace(synthetic=False, title=ESCAPED, settings=AnalysisSettings(), coverage="")
+    plan = SimpleNamespace(scenario=SimpleNamespace(before=before,
                                                     table=table, notes=[ESCAPED]),
                            picks=picks, k=1, candidates=[1], objective="unmet_demand", unmet_demand_before=2.0,
                            unmet_demand_after=1.0, exact=None, notes=[])
