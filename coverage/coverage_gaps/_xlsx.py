@@ -112,9 +112,8 @@ class _Styles:
                 for f in self.formats]
         return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{_MAIN}">'
                 + (f'<numFmts count="{len(custom)}">{num_fmts}</numFmts>' if custom else "")
-                + '<fonts count="2"><font><sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/>'
-                '<scheme val="minor"/></font><font><b/><sz val="11"/><color theme="1"/><name val="Calibri"/>'
-                '<family val="2"/><scheme val="minor"/></font></fonts>'
+                + '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+                '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
                 '<fills count="2"><fill><patternFill patternType="none"/></fill>'
                 '<fill><patternFill patternType="gray125"/></fill></fills>'
                 '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
