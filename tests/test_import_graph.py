@@ -17,12 +17,6 @@ Private names:
   top-level private modules (``_validate``, ``_text``, ``_gap``, ``_rules``,
   ``_version``, ``_extras``, ``_assets``) are the package's ground floor, held by
   ``coverage_gaps`` itself, so every part may import their public names.
-
-One tolerance for cycles, on purpose: ``config`` (the profile loader and its rules)
-and ``settings`` (the frozen dataclasses it loads into) count as one part in two
-files: ``AnalysisSettings.of`` checks a plain dict by ``config``'s rules with a
-lazy import.  Moving the ``[analysis]`` rules below both would end it (then drop
-the entry in :data:`SAME_PART`).
 """
 
 from __future__ import annotations
@@ -44,8 +38,8 @@ def _module_name(path: Path) -> str:
 
 
 MODULES = {_module_name(p): p for p in sorted(ROOT.rglob("*.py"))}
-#: Top-level modules counted as one part for cycles (see the module docstring).
-SAME_PART = {"settings": "config"}
+#: Top-level modules counted as one part for cycles (none: the [analysis] rules live in settings, below config).
+SAME_PART: dict[str, str] = {}
 
 
 def _imports(module: str, path: Path):

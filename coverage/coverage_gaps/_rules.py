@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
-__all__ = ["Setting", "problem"]
+__all__ = ["Setting", "problem", "table_problems"]
 
 
 @dataclass(frozen=True)
@@ -130,3 +130,24 @@ def problem(rule: Setting, value) -> str | None:
         words = [c if c.isidentifier() else repr(c) for c in rule.choices]
         return f"expected one of {', '.join(words)}"
     return rule.check(value) if rule.check else None
+
+
+def table_problems(where: str, table: object, schema: dict[str, Setting], required=()) -> list[str]:
+    """Every problem of one ``[where]`` table against ``schema``: unknown keys (with a close match), wrong values,
+    missing required keys."""
+    import difflib
+
+    if not isinstance(table, dict):
+        return [f"[{where}] should be a table of settings, got {type(table).__name__}"]
+    problems = []
+    for key, value in table.items():
+        if key not in schema:
+            close = difflib.get_close_matches(key, list(schema), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(schema)}"
+            problems.append(f"[{where}] unknown key {key!r}{hint}")
+            continue
+        wrong = problem(schema[key], value)
+        if wrong:
+            problems.append(f"[{where}] {key} = {value!r}: {wrong}")
+    problems.extend(f"[{where}] is missing the required key {key!r}" for key in required if key not in table)
+    return problems

@@ -18,20 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import inputs as input_kinds
-from ._rules import Setting, _benchmark, _catchments, _decay_table, _grid_decays, _iso_date, _region
-from ._rules import problem as _value_problem
+from ._rules import Setting, _iso_date, _region, table_problems
 from .errors import ProfileError
-from .settings import POINT_PRECISIONS, AnalysisSettings, PublishSettings
+from .settings import (ANALYSIS_RULES, POINT_PRECISIONS, AnalysisSettings, PublishSettings, check_analysis,
+                       together_problems)
 
 __all__ = ["Profile", "load_profile", "parse_overrides", "check_analysis", "DEFAULT_ANALYSIS", "AnalysisSettings",
            "PublishSettings"]
 
-_STR, _NUM, _BOOL, _LIST, _TABLE = str, (int, float), bool, list, dict
+_STR, _BOOL = str, bool
 
-
-#: Territories the supply data can cover; "" = from the provider formats (coverage_gaps.inputs).
-_TERRITORIES = ("",) + input_kinds.TERRITORIES
-_KM = 1_000.0  # no catchment or search distance beyond 1,000 km means anything in Great Britain
 
 #: Every setting of a profile, by section: the one place settings are typed, ranged and defaulted.
 #: The [inputs.*] sections and their keys come from the registry of input kinds (coverage_gaps.inputs).
@@ -46,41 +42,11 @@ _SCHEMA: dict[str, dict[str, Setting]] = {
         "data_dir": Setting(_STR),
     },
     "publish": {"point_precision": Setting(_STR, choices=POINT_PRECISIONS)},  # the grid points are published on
-    # the rules of each [analysis] setting; its type and default: coverage_gaps.settings.AnalysisSettings
-    "analysis": {
-        "demand": Setting(_STR),  # demand column that drives access and ranking
-        "population": Setting(_STR),  # residents, for rates per 10,000
-        "catchment_km": Setting(_NUM, low=0, low_open=True, high=_KM),
-        "decay": Setting(_STR, choices=("step", "gaussian", "table")),  # step = plain 2SFCA
-        "decay_table": Setting(_LIST, check=_decay_table),  # [[upper_km, weight], ...] when decay = "table"
-        "rule": Setting(_STR, choices=("asylum", "immigration", "any")),  # which providers are supply
-        "drought_share": Setting(_NUM, low=0, low_open=True, high=1),  # drought: access below this share
-        "benchmark": Setting((str, int, float), check=_benchmark),  # "all", or a number per 1,000
-        "people_per_adviser": Setting(_NUM, low=0),  # a standard: one adviser per N people (0 = unused)
-        "rank_by": Setting(_STR, choices=("unmet_demand", "demand", "nearest_km", "demand_per_10k",
-                                              "access", "coverage_share", "capacity_per_1k_demand")),
-        "min_demand": Setting(_NUM, low=0),
-        "candidate_km": Setting(_NUM, low=0, high=_KM),  # candidates to train: inside or within this
-        "top": Setting(int, low=1),
-        "trained_capacity": Setting(_NUM, low=0, high=10_000),  # one organisation once trained (scenarios)
-        "subareas": Setting(_BOOL),  # use the finer layer for demand points when one is given
-        # issue 13: gap categories, capacity units, headline figures, rank stability, the report's table
-        "part_desert_share": Setting(_NUM, low=0, low_open=True, high=1),  # part desert: need beyond reach
-        "capacity_unit": Setting(_STR, choices=("office", "organisation")),  # without a capacity column
-        "headline_min_demand": Setting(_NUM, low=0),  # headline: areas with more need and no local provider
-        "stability_catchment_km": Setting(_LIST, check=_catchments),  # rank stability grid
-        "stability_decay": Setting(_LIST, check=_grid_decays),  # ([] = no stability columns)
-        "report_top": Setting(int, low=1),  # the report's table lists this many areas; CSV/XLSX every one
-        # territory the supply data covers; "" = from the provider files (the LAA directory: England and Wales)
-        "coverage": Setting(_STR, choices=_TERRITORIES),
-    },
+    "analysis": ANALYSIS_RULES,  # the rules of each [analysis] setting, beside its type and default
 }
 #: Keys a [sources.<input>] table may hold (see coverage_gaps.sources.describe_source).
 _SOURCE_KEYS = ("name", "date", "licence", "attribution", "url")
 
-if list(_SCHEMA["analysis"]) != AnalysisSettings.profile_keys():  # a setting added to one and not the other
-    raise RuntimeError("config._SCHEMA['analysis'] and settings.AnalysisSettings name different settings: "
-                       f"{sorted(set(_SCHEMA['analysis']) ^ set(AnalysisSettings.profile_keys()))}")
 #: Defaults for the ``[analysis]`` section, as a dict (the defaults themselves: :class:`AnalysisSettings`).
 DEFAULT_ANALYSIS: dict = AnalysisSettings().as_dict()
 
@@ -112,44 +78,11 @@ class Profile:
         return [region] if isinstance(region, str) and region else list(region)
 
 
-def check_analysis(settings: dict, *, where="settings") -> None:
-    """Check ``[analysis]`` settings (some or all) against their rules; one ProfileError lists every problem.
-
-    ``where`` names the source in the message (a profile path, ``--set`` or ``settings``).
-    """
-    problems: list[str] = []
-    internal = set(AnalysisSettings.__dataclass_fields__) - set(AnalysisSettings.profile_keys())
-    _check_table("analysis", {k: v for k, v in settings.items() if k not in internal}, problems)
-    problems.extend(_together_problems(settings))
-    if problems:
-        raise ProfileError(where, problems)
-
-
-def _together_problems(settings: dict) -> list[str]:
-    """What is wrong with settings taken together (each alone may be right)."""
-    if settings.get("decay") == "table" and not settings.get("decay_table"):
-        return ["[analysis] decay = 'table' needs decay_table = [[upper_km, weight], ...]"]
-    return []
-
-
 def _check_table(where: str, table: object, problems: list[str]) -> None:
-    if not isinstance(table, dict):
-        problems.append(f"[{where}] should be a table of settings, got {type(table).__name__}")
-        return
     schema, required = _schema(where)
-    for key, value in table.items():
-        if key not in schema:
-            close = difflib.get_close_matches(key, list(schema), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(schema)}"
-            problems.append(f"[{where}] unknown key {key!r}{hint}")
-            continue
-        problem = _value_problem(schema[key], value)
-        if problem:
-            problems.append(f"[{where}] {key} = {value!r}: {problem}")
-    for key in required:
-        if key not in table:
-            problems.append(f"[{where}] is missing the required key {key!r}")
-    problems.extend(f"[{where}] {p}" for p in input_kinds.kind_problem(where.removeprefix("inputs."), table))
+    problems.extend(table_problems(where, table, schema, required))
+    if isinstance(table, dict):
+        problems.extend(f"[{where}] {p}" for p in input_kinds.kind_problem(where.removeprefix("inputs."), table))
 
 
 def _schema(where: str) -> tuple[dict[str, Setting], tuple[str, ...]]:
@@ -288,7 +221,7 @@ def load_profile(path: str | Path, *, data_dir: str | Path | None = None, overri
         _check_table("analysis", overrides, wrong)
         problems.extend(f"--set {p.removeprefix('[analysis] ')}" for p in wrong)
         settings.update(overrides)
-    problems.extend(_together_problems(settings))
+    problems.extend(together_problems(settings))
     if problems:
         raise ProfileError(path, problems)
     return Profile(path=path, meta=meta, inputs=inputs, analysis=AnalysisSettings(**settings), sources=sources,

@@ -17,7 +17,11 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["AnalysisSettings", "PublishSettings", "POINT_PRECISIONS", "DEFAULTS"]
+from ._rules import Setting, _benchmark, _catchments, _decay_table, _grid_decays, table_problems
+from .errors import ProfileError
+from .inputs import TERRITORIES
+
+__all__ = ["AnalysisSettings", "PublishSettings", "POINT_PRECISIONS", "DEFAULTS", "ANALYSIS_RULES", "check_analysis"]
 
 #: The grids providers' points may be published on (their sizes: :data:`coverage_gaps.publish.PRECISIONS`).
 POINT_PRECISIONS = ("exact", "district", "area")
@@ -77,8 +81,6 @@ class AnalysisSettings:
         if isinstance(settings, cls):
             return settings.replace(**changes) if changes else settings
         given = {**dict(settings or {}), **changes}
-        from .config import check_analysis  # the rules live with the profile loader
-
         check_analysis(given, where="settings")
         return cls(**given)
 
@@ -86,8 +88,6 @@ class AnalysisSettings:
         """A copy with some settings replaced (checked like ``--set``)."""
         if not changes:
             return self
-        from .config import check_analysis
-
         check_analysis({**self.as_dict(), **changes}, where="settings")  # each value, and all together
         return dataclasses.replace(self, **changes)
 
@@ -130,6 +130,62 @@ class PublishSettings:
 
 #: The default analysis settings: lower layers' keyword defaults read these, so each default is written once.
 DEFAULTS = AnalysisSettings()
+
+_STR, _NUM, _BOOL, _LIST = str, (int, float), bool, list
+_TERRITORIES = ("",) + TERRITORIES  # "" = from the provider formats (coverage_gaps.inputs)
+_KM = 1_000.0  # no catchment or search distance beyond 1,000 km means anything in Great Britain
+
+#: The rule of each ``[analysis]`` setting (type, range or words, check), beside its type and default above.
+ANALYSIS_RULES: dict[str, Setting] = {
+    "demand": Setting(_STR),  # demand column that drives access and ranking
+    "population": Setting(_STR),  # residents, for rates per 10,000
+    "catchment_km": Setting(_NUM, low=0, low_open=True, high=_KM),
+    "decay": Setting(_STR, choices=("step", "gaussian", "table")),  # step = plain 2SFCA
+    "decay_table": Setting(_LIST, check=_decay_table),  # [[upper_km, weight], ...] when decay = "table"
+    "rule": Setting(_STR, choices=("asylum", "immigration", "any")),  # which providers are supply
+    "drought_share": Setting(_NUM, low=0, low_open=True, high=1),  # drought: access below this share
+    "benchmark": Setting((str, int, float), check=_benchmark),  # "all", or a number per 1,000
+    "people_per_adviser": Setting(_NUM, low=0),  # a standard: one adviser per N people (0 = unused)
+    "rank_by": Setting(_STR, choices=("unmet_demand", "demand", "nearest_km", "demand_per_10k",
+                                          "access", "coverage_share", "capacity_per_1k_demand")),
+    "min_demand": Setting(_NUM, low=0),
+    "candidate_km": Setting(_NUM, low=0, high=_KM),  # candidates to train: inside or within this
+    "top": Setting(int, low=1),
+    "trained_capacity": Setting(_NUM, low=0, high=10_000),  # one organisation once trained (scenarios)
+    "subareas": Setting(_BOOL),  # use the finer layer for demand points when one is given
+    # issue 13: gap categories, capacity units, headline figures, rank stability, the report's table
+    "part_desert_share": Setting(_NUM, low=0, low_open=True, high=1),  # part desert: need beyond reach
+    "capacity_unit": Setting(_STR, choices=("office", "organisation")),  # without a capacity column
+    "headline_min_demand": Setting(_NUM, low=0),  # headline: areas with more need and no local provider
+    "stability_catchment_km": Setting(_LIST, check=_catchments),  # rank stability grid
+    "stability_decay": Setting(_LIST, check=_grid_decays),  # ([] = no stability columns)
+    "report_top": Setting(int, low=1),  # the report's table lists this many areas; CSV/XLSX every one
+    # territory the supply data covers; "" = from the provider files (the LAA directory: England and Wales)
+    "coverage": Setting(_STR, choices=_TERRITORIES),
+}
+
+if list(ANALYSIS_RULES) != AnalysisSettings.profile_keys():  # a setting added to one and not the other
+    raise RuntimeError("settings.ANALYSIS_RULES and AnalysisSettings name different settings: "
+                       f"{sorted(set(ANALYSIS_RULES) ^ set(AnalysisSettings.profile_keys()))}")
+
+
+def check_analysis(settings: Mapping, *, where="settings") -> None:
+    """Check ``[analysis]`` settings (some or all) against their rules; one ProfileError lists every problem.
+
+    ``where`` names the source in the message (a profile path, ``--set`` or ``settings``).
+    """
+    internal = set(AnalysisSettings.__dataclass_fields__) - set(AnalysisSettings.profile_keys())
+    problems = table_problems("analysis", {k: v for k, v in settings.items() if k not in internal}, ANALYSIS_RULES)
+    problems.extend(together_problems(settings))
+    if problems:
+        raise ProfileError(where, problems)
+
+
+def together_problems(settings: Mapping) -> list[str]:
+    """What is wrong with ``[analysis]`` settings taken together (each alone may be right)."""
+    if settings.get("decay") == "table" and not settings.get("decay_table"):
+        return ["[analysis] decay = 'table' needs decay_table = [[upper_km, weight], ...]"]
+    return []
 
 
 def _frozen(value):
