@@ -99,15 +99,16 @@ def read_region_lookup(path: str | Path, *, area_codes=None, **columns) -> Loade
                                   "E12000005 West Midlands), or remove the row"), column=region_col,
                 value=out[AREA_CODE].iat[i])
         bad[i] = True
-    seen: dict[tuple, int] = {}
-    for i in np.flatnonzero(~bad):
-        key = (out[AREA_CODE].iat[i], out[REGION_CODE].iat[i])
-        if key in seen:
-            log.add(rows[i], f"repeated row: area {key[0]} is already mapped to {key[1]} on row {seen[key]}",
-                    column=area_col, value=key[0])
+    # repeated rows, vectorised (a national lookup has tens of thousands of rows): each repeat names the first
+    pairs = out[[AREA_CODE, REGION_CODE]][~bad]
+    repeat = pairs.duplicated(keep="first").to_numpy()
+    if repeat.any():
+        first_of = pairs.reset_index().groupby([AREA_CODE, REGION_CODE], sort=False)["index"].transform("first")
+        for i, j in zip(pairs.index[repeat], first_of.to_numpy()[repeat]):
+            area, region = out[AREA_CODE].iat[i], out[REGION_CODE].iat[i]
+            log.add(rows[i], f"repeated row: area {area} is already mapped to {region} on row {rows[j]}",
+                    column=area_col, value=area)
             bad[i] = True
-        else:
-            seen[key] = rows[i]
     table = out[~bad].reset_index(drop=True)
     dup = table[AREA_CODE][table[AREA_CODE].duplicated()]
     if len(dup):
