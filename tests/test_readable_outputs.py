@@ -12,6 +12,7 @@ from _result_fixtures import tiny_result
 
 from coverage_gaps import maps, notebook
 from coverage_gaps._gap import contrast, gap_categories
+from coverage_gaps.maps import _folium
 from coverage_gaps.maps._classify import MEASURES, classify
 from coverage_gaps.maps._layers import DataLayer
 from coverage_gaps.maps._legend import PROVIDER_STYLES
@@ -23,7 +24,7 @@ def tiny_map():
 
 
 def _layer(m, kind):
-    return next(c for c in m._children.values() if isinstance(c, DataLayer) and c.kind == kind)
+    return next(c for c in _folium.children(m) if isinstance(c, DataLayer) and c.kind == kind)
 
 
 def test_gap_categories_follow_flags_need_and_unmet_need_when_no_gap_column():
@@ -76,7 +77,7 @@ def test_place_names_appear_from_the_zoom_at_which_they_fit(tiny_map):
 
 def test_cluster_counts_and_provider_key_text_reach_4_5_to_1():
     m = maps.coverage_map(tiny_result(), cluster_over=0)
-    for layer in (c for c in m._children.values() if isinstance(c, DataLayer) and c.kind == "providers"):
+    for layer in (c for c in _folium.children(m) if isinstance(c, DataLayer) and c.kind == "providers"):
         assert contrast(layer.data["ink"], layer.data["style"]["fillColor"]) >= 4.5, layer.layer_name
     assert all(contrast("#000000", s.style["fillColor"]) >= 4.5 or contrast("#ffffff", s.style["fillColor"]) >= 4.5
                for s in PROVIDER_STYLES.values())
@@ -91,7 +92,7 @@ def test_the_map_page_states_its_language_and_lets_readers_zoom(tiny_map):
 
 def test_marked_providers_are_ringed_and_in_the_key():
     m = maps.coverage_map(tiny_result(), mark=("Trained in this scenario", ["p1"]))
-    marked = [c for c in m._children.values() if isinstance(c, DataLayer) and c.layer_name.startswith("Trained")]
+    marked = [c for c in _folium.children(m) if isinstance(c, DataLayer) and c.layer_name.startswith("Trained")]
     assert [c.layer_name for c in marked] == ["Trained in this scenario (1)"]
     assert "Trained in this scenario (1)" in maps.map_html(m)
 
