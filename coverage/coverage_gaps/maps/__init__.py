@@ -207,7 +207,7 @@ def coverage_map(result, *, measure: str = "unmet_demand", k: int = 5, tiles=Non
     gaps = gap_categories(areas)
     # Two views of the areas, one at a time (radio buttons): the gap category first, then the measure.
     DataLayer("areas", _area_data(areas, geoms, spec, classes, gaps, who=who, top_n=top_n,
-                                  candidates=getattr(result, "candidates", None)),
+                                  candidates=getattr(result, "candidates", None), result=result),
               name=f"Areas: {spec.label}", overlay=False, show=False).add_to(m)
     DataLayer("gaps", {}, name="Areas: gap category", overlay=False, show=True).add_to(m)
     target = _target_layer(areas, geoms, top_n=top_n) if top_n else None

@@ -25,7 +25,7 @@ from importlib import resources
 from . import _folium
 from ._folium import Raw, ScriptLayer, ScriptMacro
 
-__all__ = ["esc", "safe_json", "Raw", "DataLayer", "HtmlControl", "Banner", "LayerList", "SCRIPT", "CSS", "HATCH_SVG"]
+__all__ = ["esc", "esc_many", "safe_json", "Raw", "DataLayer", "HtmlControl", "Banner", "LayerList", "SCRIPT", "CSS", "HATCH_SVG"]
 
 #: Characters html.escape leaves alone that matter to templates: Jinja (``{{``), JS template literals.
 _EXTRA_ESCAPES = {"{": "&#123;", "}": "&#125;", "`": "&#96;", "$": "&#36;"}
@@ -51,6 +51,20 @@ def esc(value) -> str:
     for char, entity in _EXTRA_ESCAPES.items():
         text = text.replace(char, entity)
     return text
+
+
+def esc_many(values) -> list[str]:
+    """:func:`esc` of every value, at once (one pass over the joined text)."""
+    values = list(values)
+    texts = ["" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v) for v in values]
+    joined = "\x00".join(texts)
+    if any(t.count("\x00") for t in texts) or any(not isinstance(v, (str, int, float)) or isinstance(v, bool)
+                                                   for v in values if v is not None):
+        return [esc(v) for v in values]
+    text = html.escape(joined, quote=True)
+    for char, entity in _EXTRA_ESCAPES.items():
+        text = text.replace(char, entity)
+    return text.split("\x00") if values else []
 
 
 def safe_json(obj) -> str:

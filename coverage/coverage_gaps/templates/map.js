@@ -30,8 +30,34 @@ var cgMap = (function () {
     return v.toLocaleString("en-GB", {minimumFractionDigits: d, maximumFractionDigits: d});
   }
   function col(d, name, i) { var c = d.cols[name]; return c ? c[i] : undefined; }
+  function none(v) { return v === null || v === undefined; }
   function gapName(d, i) { var g = col(d, "g", i); return g === undefined ? "" : d.gaps.names[g]; }
-  function nearest(v) { return v === null ? "none in the data" : fmt(v, 1) + " km"; }
+  function nearest(v) { return none(v) ? "none in the data" : fmt(v, v >= 10 ? 0 : 1) + " km"; }
+  /* A share as the reasons show it: whole percent; 0.5 stands for "under 1%". */
+  function share(v) { return none(v) ? "" : v > 0 && v < 1 ? "under 1%" : fmt(v, 0) + "%"; }
+  /* The area's reason, built from its numbers and the phrases (maps/_reasons.py rebuild() is the same in Python;
+     an area whose sentence the numbers cannot give back exactly brings its own, in d.whyx). */
+  function reason(d, i) {
+    var own = d.whyx[String(i)], P = d.why;
+    if (own !== undefined) { return own; }
+    if (!P) { return col(d, "why", i) || ""; }
+    var need = col(d, "d", i), km = col(d, "km", i), lp = col(d, "lp", i), a1 = col(d, "a1", i),
+        u = col(d, "u", i), sb = col(d, "sb", i), g = col(d, "g", i), key = d.gaps.keys[g];
+    var has = !none(need) && need > 0;
+    var parts = [none(need) ? "no figure for " + P.who : fmt(need, 0) + " " + P.who,
+                 none(km) ? "no qualifying adviser anywhere in the data" : "nearest qualifying adviser " + nearest(km),
+                 fmt(lp, 0) + (lp === 1 ? " qualifying provider" : " qualifying providers") + " inside"];
+    if (has && !none(sb) && sb > 0 && key !== "desert" && key !== "part desert") {
+      parts.push(share(sb) + " of the need more than " + P.km + " km from a qualifying adviser");
+    }
+    if (has && !none(a1)) { parts.push("access " + fmt(a1, 1) + P.against); }
+    if (has && !none(u) && u > 0) { parts.push("about " + fmt(u, 0) + " " + P.short); }
+    var w = P.gap[g];
+    parts.push(w.length > 1 ? w[0] + share(sb) + w[1] : w[0]);
+    var text = parts.filter(function (p) { return p; }).join("; ");
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+  /* Hover: who, the measure shown, rank and gap, the key numbers. The reason and the rest are one click away. */
   function tip(d, i) {
     var m = d.measure, rank = col(d, "rank", i), gap = gapName(d, i);
     var v = col(d, m.key, i);
@@ -39,11 +65,11 @@ var cgMap = (function () {
             col(d, "c", i) + "</span>";
     h += "<br>" + m.label + ": <b>" + (m.column === "nearest_km" ? nearest(v) : fmt(v, m.digits)) + "</b>";
     if (m.column !== "nearest_km") { h += " <span class=\"cg-muted\">" + m.unit + "</span>"; }
-    if (rank !== null && rank !== undefined) { h += "<br>Rank " + rank; }
+    if (!none(rank)) { h += "<br>Rank " + rank; }
     if (gap) { h += (rank ? " &middot; " : "<br>") + gap; }
-    h += "<br>Need " + fmt(col(d, "d", i), 0) + " &middot; access " + fmt(col(d, "a", i), 2) +
+    h += "<br>Need " + fmt(col(d, "d", i), 0) + " &middot; access " + fmt(col(d, "a1", i), 1) +
          " per 1,000 &middot; nearest adviser " + nearest(col(d, "km", i));
-    return h + "<span class=\"cg-why\">" + col(d, "why", i) + "</span></div>";
+    return h + "<span class=\"cg-why\">Click the area for the reason and every figure.</span></div>";
   }
   function popup(d, i) {
     var h = "<div class=\"cg-popup\"><strong>" + col(d, "n", i) + "</strong><table>";
@@ -51,10 +77,10 @@ var cgMap = (function () {
       var v = col(d, row[0], i);
       if (v === undefined) { return; }
       var text = row[0] === "km" ? nearest(v) : row[0] === "g" ? gapName(d, i) :
-                 row[2] === "%" ? (v === null ? "n/a" : fmt(v * 100, 0) + "%") : (row[0] === "c" ? v : fmt(v, row[2]));
+                 row[2] === "%" ? (none(v) ? "n/a" : share(v)) : (row[0] === "c" ? v : fmt(v, row[2]));
       h += "<tr><th>" + row[1] + "</th><td>" + text + "</td></tr>";
     });
-    h += "</table><div>" + col(d, "why", i) + "</div>";
+    h += "</table><div class=\"cg-reason\">" + reason(d, i) + "</div>";
     var cands = d.cand[String(i)];
     if (cands) {
       h += "<div class=\"cg-sub\"><strong>Partners to train</strong></div>";
@@ -79,19 +105,19 @@ var cgMap = (function () {
           var base = L.extend({}, d.style, extra);
           return k < 0 ? L.extend(base, d.nodata) : L.extend(base, {fillColor: colours[k]});
         },
-        onEachFeature: function (f, l) {
-          var i = f.properties.i;
-          l.bindTooltip(function () { return tip(d, i); }, {sticky: true, direction: "top"});
-          l.bindPopup(function () { return popup(d, i); },
-                      {maxWidth: 340, autoPanPaddingTopLeft: L.point(20, 60), autoPanPaddingBottomRight: L.point(20, 20)});
-          l.on("mouseover", function () { l.setStyle({weight: 2.5, color: "#000"}); });
-          l.on("mouseout", function () { built.resetStyle(l); });
-          l.on("add", function () {
+        onEachFeature: d.canvas ? undefined : function (f, l) {
+          l.on("add", function () {  /* SVG paths: not tab stops (the report's table carries every figure) */
             var el = l.getElement && l.getElement();
             if (el) { el.setAttribute("tabindex", "-1"); el.setAttribute("focusable", "false"); }
           });
         }
       });
+      /* One tooltip, one popup and one pair of hover handlers for all the areas, not one per area. */
+      built.bindTooltip(function (l) { return tip(d, l.feature.properties.i); }, {sticky: true, direction: "top"});
+      built.bindPopup(function (l) { return popup(d, l.feature.properties.i); },
+                      {maxWidth: 340, autoPanPaddingTopLeft: L.point(20, 60), autoPanPaddingBottomRight: L.point(20, 20)});
+      built.on("mouseover", function (e) { e.layer.setStyle({weight: 2.5, color: "#000"}); });
+      built.on("mouseout", function (e) { built.resetStyle(e.layer); });
       group.addLayer(built);
     });
     return group;
@@ -101,18 +127,22 @@ var cgMap = (function () {
     var d = shared.areas;
     return view(d, "g", d.gaps.colours, {className: "cg-area cg-gap"});
   }
-  /* Area names, each shown from the zoom at which it fits inside its area (d.mz), for the areas in view. */
+  /* Area names (the area layer's), each shown from the zoom at which it fits inside its area (d.mz4, in quarters),
+     for the areas in view; d.at holds the label points of every area not in d.skip, in order. */
   function labels(d) {
-    var group = L.layerGroup(), map = null, shown = {};
+    var group = L.layerGroup(), map = null, shown = {}, names = shared.areas.cols.n, skip = {}, rows = [], j;
+    var pts = ring(d.at).map(function (p) { return [p[1], p[0]]; });
+    d.skip.forEach(function (i) { skip[i] = true; });
+    for (j = 0; j < names.length; j++) { if (!skip[j]) { rows.push(j); } }
     function refresh() {
       if (!map) { return; }
-      var z = map.getZoom(), view = map.getBounds().pad(0.1), count = 0;
-      d.pts.forEach(function (p, i) {
-        var want = d.mz[i] <= z && count < d.max && view.contains(p);
+      var z = map.getZoom() * 4, view = map.getBounds().pad(0.1), count = 0;
+      pts.forEach(function (p, i) {
+        var want = d.mz4[i] <= z && count < d.max && view.contains(p);
         if (want) { count += 1; }
         if (want && !shown[i]) {
           shown[i] = L.marker(p, {interactive: false, keyboard: false,
-            icon: L.divIcon({className: "cg-place", html: "<span>" + d.names[i] + "</span>", iconSize: null})}).addTo(group);
+            icon: L.divIcon({className: "cg-place", html: "<span>" + names[rows[i]] + "</span>", iconSize: null})}).addTo(group);
         } else if (!want && shown[i]) { group.removeLayer(shown[i]); delete shown[i]; }
       });
     }
@@ -188,6 +218,8 @@ var cgMap = (function () {
     };
     return c.addTo(map);
   }
-  return {areas: areas, gaps: gaps, labels: labels, providers: providers, targets: targets, control: control,
+  /* The reason of area i as the popup shows it (HTML), for tests and scripts. */
+  function areaReason(i) { return reason(shared.areas, i); }
+  return {areas: areas, gaps: gaps, labels: labels, areaReason: areaReason, providers: providers, targets: targets, control: control,
           layers: layers, banner: banner};
 })();
