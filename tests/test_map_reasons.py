@@ -51,6 +51,7 @@ def edges(demo):
         8: {"local_providers": 1, "access": 0.25},         # "1 qualifying provider", access "0.2" (to even)
         9: {"gap": "outside coverage", "nearest_km": np.nan},
         10: {"share_beyond_reach": 0.005, "gap": "drought"},  # the one place "under 1%" and "0%" meet
+        11: {"nearest_km": 0.45, "access": 2.675},         # "0.5 km", "2.7": Python's rounding, not numpy's 0.4
     }
     for row, values in rows.items():
         for column, value in values.items():

@@ -49,6 +49,11 @@ def _json(values: np.ndarray) -> list:
             for v in np.asarray(values, dtype=float).tolist()]
 
 
+def _round(v: np.ndarray, digits: int) -> np.ndarray:
+    """Rounded as ``f"{x:.{digits}f}"`` shows it (Python's correctly rounded ``round``, not numpy's)."""
+    return np.array([round(x, digits) if x == x else x for x in v.tolist()], dtype=float)
+
+
 def whole_people(values) -> list:
     """Rounded to whole people; a positive figure under half a person stays positive (shown "0")."""
     v = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
@@ -61,7 +66,7 @@ def whole_people(values) -> list:
 def reason_km(values) -> list:
     """Distance as the reason shows it: whole km from 10 km, one decimal below (exact just under 10)."""
     v = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
-    out = np.where(v >= 10, np.round(v), np.round(v, 1))
+    out = np.where(v >= 10, np.round(v), _round(v, 1))
     window = (v < 10) & (out >= 10)  # 9.95-10 km: shown "10.0 km", so keep the figure itself
     out[window] = v[window]
     return _json(out)
@@ -122,7 +127,7 @@ def reason_columns(areas: pd.DataFrame, result, gaps: pd.Series) -> dict:
     phrases = _escaped(reason_phrases(**args))
     cols = {"d": whole_people(areas[DEMAND]), "km": reason_km(areas[NEAREST_KM]),
             "lp": _json(np.round(pd.to_numeric(areas[LOCAL_PROVIDERS], errors="coerce").astype(float).to_numpy())),
-            "a1": _json(np.round(pd.to_numeric(areas[ACCESS], errors="coerce").astype(float).to_numpy(), 1)),
+            "a1": _json(_round(pd.to_numeric(areas[ACCESS], errors="coerce").astype(float).to_numpy(), 1)),
             "u": whole_people(areas[UNMET_DEMAND]), "sb": percent_code(areas[SHARE_BEYOND_REACH])}
     built = rebuild(cols, gaps.astype(str).tolist(), **args).to_numpy()  # the category the page shows, as it will
     truth = areas[REASON].to_numpy()

@@ -88,9 +88,192 @@ var cgMap = (function () {
     }
     return h + "</div>";
   }
+  /* Above d.canvas's threshold (thousands of areas) the areas are drawn by a canvas of our own, not one Leaflet
+     path per area: the shapes are decoded once into typed arrays (no object per vertex), each colour class is filled
+     as one path, and hover and click find the area under the pointer through a grid of bounding boxes. */
+  var packed = null;
+  function merc(lat, lng) {  /* Web Mercator in the unit square, as Leaflet's EPSG:3857 projects before scaling */
+    var s = Math.sin(Math.max(Math.min(lat, 85.0511287798), -85.0511287798) * Math.PI / 180);
+    return [lng / 360 + 0.5, 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)];
+  }
+  function pack(d) {
+    if (packed) { return packed; }
+    var n = d.geom.length, xy = [], ringEnd = [], areaRing = new Int32Array(n + 1), box = new Float64Array(4 * n);
+    d.geom.forEach(function (polys, i) {
+      var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      areaRing[i] = ringEnd.length;
+      polys.forEach(function (rings) {
+        rings.forEach(function (r) {
+          ring(r).forEach(function (c) {
+            var t = merc(c[1], c[0]);
+            xy.push(t[0], t[1]);
+            if (t[0] < x0) { x0 = t[0]; } if (t[0] > x1) { x1 = t[0]; }
+            if (t[1] < y0) { y0 = t[1]; } if (t[1] > y1) { y1 = t[1]; }
+          });
+          ringEnd.push(xy.length / 2);
+        });
+      });
+      box.set([x0, y0, x1, y1], 4 * i);
+    });
+    areaRing[n] = ringEnd.length;
+    var G = 128, all = [Infinity, Infinity, -Infinity, -Infinity], cells = [], i, gx, gy;
+    for (i = 0; i < n; i++) {
+      if (box[4 * i] > box[4 * i + 2]) { continue; }
+      all = [Math.min(all[0], box[4 * i]), Math.min(all[1], box[4 * i + 1]),
+             Math.max(all[2], box[4 * i + 2]), Math.max(all[3], box[4 * i + 3])];
+    }
+    function cell(v, lo, hi) { return Math.max(0, Math.min(G - 1, Math.floor((v - lo) / (hi - lo) * G))); }
+    for (i = 0; i < G * G; i++) { cells.push([]); }
+    for (i = 0; i < n; i++) {
+      if (box[4 * i] > box[4 * i + 2]) { continue; }
+      for (gx = cell(box[4 * i], all[0], all[2]); gx <= cell(box[4 * i + 2], all[0], all[2]); gx++) {
+        for (gy = cell(box[4 * i + 1], all[1], all[3]); gy <= cell(box[4 * i + 3], all[1], all[3]); gy++) {
+          cells[gy * G + gx].push(i);
+        }
+      }
+    }
+    packed = {xy: new Float64Array(xy), ringEnd: new Int32Array(ringEnd), areaRing: areaRing, box: box, n: n,
+              find: function (lat, lng) {  /* the area under a point (even-odd over its rings), or -1 */
+                var t = merc(lat, lng), x = t[0], y = t[1];
+                if (x < all[0] || x > all[2] || y < all[1] || y > all[3]) { return -1; }
+                var list = cells[cell(y, all[1], all[3]) * G + cell(x, all[0], all[2])];
+                for (var k = 0; k < list.length; k++) {
+                  var a = list[k], inside = false;
+                  if (x < box[4 * a] || x > box[4 * a + 2] || y < box[4 * a + 1] || y > box[4 * a + 3]) { continue; }
+                  for (var r = areaRing[a]; r < areaRing[a + 1]; r++) {
+                    for (var p = r ? packed.ringEnd[r - 1] : 0, e = packed.ringEnd[r], q = e - 1; p < e; q = p++) {
+                      var xp = packed.xy[2 * p], yp = packed.xy[2 * p + 1], xq = packed.xy[2 * q], yq = packed.xy[2 * q + 1];
+                      if ((yp > y) !== (yq > y) && x < (xq - xp) * (y - yp) / (yq - yp) + xp) { inside = !inside; }
+                    }
+                  }
+                  if (inside) { return a; }
+                }
+                return -1;
+              }};
+    return packed;
+  }
+  function hatch(ctx) {
+    var c = document.createElement("canvas"), g = c.getContext("2d");
+    c.width = c.height = 6;
+    g.fillStyle = "#e4e4e4"; g.fillRect(0, 0, 6, 6);
+    g.strokeStyle = "#8c8c8c"; g.lineWidth = 2; g.beginPath(); g.moveTo(0, 6); g.lineTo(6, 0); g.stroke();
+    return ctx.createPattern(c, "repeat");
+  }
+  var AreaCanvas = L.Renderer.extend({
+    initialize: function (d, key, colours) {
+      L.Renderer.prototype.initialize.call(this, {padding: 0.3, pane: PANE});
+      this.cgView = key === "g" ? "gap" : "measure";
+      this._d = d; this._key = key; this._colours = colours; this._hover = -1;
+    },
+    _initContainer: function () {
+      this._container = L.DomUtil.create("div", "cg-area-canvas");
+      this._canvas = L.DomUtil.create("canvas", "", this._container);
+      this._top = L.DomUtil.create("canvas", "", this._container);  /* the outline of the area under the pointer */
+      this._top.style.position = this._canvas.style.position = "absolute";
+      this._container.setAttribute("role", "img");
+      this._container.setAttribute("aria-label", "Map of " + this._d.cols.n.length.toLocaleString("en-GB") +
+                                   " areas; the table of areas carries every figure");
+    },
+    _destroyContainer: function () { L.DomUtil.remove(this._container); delete this._container; },
+    onAdd: function (map) {
+      var self = this, d = this._d;
+      if (!map.getPane(PANE)) { map.createPane(PANE).style.zIndex = 350; }
+      this._tip = L.tooltip({direction: "top", opacity: 0.95});
+      this._move = function (e) {
+        var i = pack(d).find(e.latlng.lat, e.latlng.lng);
+        if (i !== self._hover) { self._hover = i; self._outline(); }
+        map.getContainer().style.cursor = i < 0 ? "" : "pointer";
+        if (i < 0) { map.closeTooltip(self._tip); return; }
+        self._tip.setLatLng(e.latlng).setContent(tip(d, i));
+        if (!map.hasLayer(self._tip)) { map.openTooltip(self._tip); }
+      };
+      this._out = function () { self._hover = -1; self._outline(); map.closeTooltip(self._tip); };
+      this._click = function (e) {
+        var i = pack(d).find(e.latlng.lat, e.latlng.lng);
+        if (i < 0) { return; }
+        L.popup({maxWidth: 340, autoPanPaddingTopLeft: L.point(20, 60), autoPanPaddingBottomRight: L.point(20, 20)})
+          .setLatLng(e.latlng).setContent(popup(d, i)).openOn(map);
+      };
+      map.on("mousemove", this._move).on("mouseout", this._out).on("click", this._click);
+      L.Renderer.prototype.onAdd.call(this, map);
+    },
+    onRemove: function (map) {
+      map.off("mousemove", this._move).off("mouseout", this._out).off("click", this._click);
+      map.closeTooltip(this._tip);
+      L.Renderer.prototype.onRemove.call(this, map);
+    },
+    _update: function () {
+      if (this._map._animatingZoom && this._bounds) { return; }
+      L.Renderer.prototype._update.call(this);
+      var b = this._bounds, size = b.getSize(), m = window.devicePixelRatio || 1, self = this;
+      L.DomUtil.setPosition(this._container, b.min);
+      [this._canvas, this._top].forEach(function (c) {
+        c.width = Math.round(m * size.x); c.height = Math.round(m * size.y);
+        c.style.width = size.x + "px"; c.style.height = size.y + "px";
+        c.getContext("2d").setTransform(m, 0, 0, m, 0, 0);
+      });
+      this._draw();
+      this._outline();
+      this.fire("update");
+    },
+    _trace: function (ctx, a, S, ox, oy) {  /* the rings of area a as one sub-path each, in canvas pixels */
+      var P = pack(this._d), xy = P.xy;
+      for (var r = P.areaRing[a]; r < P.areaRing[a + 1]; r++) {
+        var p = r ? P.ringEnd[r - 1] : 0, e = P.ringEnd[r], lx = xy[2 * p] * S - ox, ly = xy[2 * p + 1] * S - oy;
+        ctx.moveTo(lx, ly);
+        for (p += 1; p < e; p++) {
+          var x = xy[2 * p] * S - ox, y = xy[2 * p + 1] * S - oy;
+          if (Math.abs(x - lx) + Math.abs(y - ly) > 0.6 || p === e - 1) { ctx.lineTo(x, y); lx = x; ly = y; }
+        }
+        ctx.closePath();
+      }
+    },
+    _frame: function () {
+      var map = this._map, S = map.options.crs.scale(map.getZoom()), o = map.getPixelOrigin(), b = this._bounds;
+      return {S: S, ox: o.x + b.min.x, oy: o.y + b.min.y, w: b.getSize().x, h: b.getSize().y};
+    },
+    _draw: function () {
+      var d = this._d, P = pack(d), f = this._frame(), ctx = this._canvas.getContext("2d"), byClass = {};
+      ctx.clearRect(0, 0, f.w, f.h);
+      for (var a = 0; a < P.n; a++) {
+        var x0 = P.box[4 * a] * f.S - f.ox, y0 = P.box[4 * a + 1] * f.S - f.oy;
+        var x1 = P.box[4 * a + 2] * f.S - f.ox, y1 = P.box[4 * a + 3] * f.S - f.oy;
+        if (x1 < 0 || y1 < 0 || x0 > f.w || y0 > f.h || x0 > x1) { continue; }
+        var k = d.cols[this._key][a];
+        (byClass[k] = byClass[k] || []).push(a);
+      }
+      /* One small path per area, filled and outlined at once (as Leaflet's canvas does): a single path of
+         thousands of areas is far slower to build and fill. */
+      var style = d.style, alpha = function (hex, o) {
+        var v = parseInt(hex.slice(1), 16);
+        return "rgba(" + (v >> 16) + "," + ((v >> 8) & 255) + "," + (v & 255) + "," + o + ")";
+      };
+      ctx.strokeStyle = alpha(style.color, style.opacity); ctx.lineWidth = style.weight; ctx.lineJoin = "round";
+      for (var k in byClass) {
+        ctx.fillStyle = k < 0 ? hatch(ctx) : alpha(this._colours[k], style.fillOpacity);
+        byClass[k].forEach(function (i) {
+          ctx.beginPath();
+          this._trace(ctx, i, f.S, f.ox, f.oy);
+          ctx.fill("evenodd");
+          ctx.stroke();
+        }, this);
+      }
+    },
+    _outline: function () {
+      if (!this._bounds) { return; }
+      var f = this._frame(), ctx = this._top.getContext("2d");
+      ctx.clearRect(0, 0, f.w, f.h);
+      if (this._hover < 0) { return; }
+      ctx.beginPath();
+      this._trace(ctx, this._hover, f.S, f.ox, f.oy);
+      ctx.strokeStyle = "#000"; ctx.lineWidth = 2.5;
+      ctx.stroke();
+    }
+  });
   /* One polygon layer per view of the areas ("measure": classed measure; "gap": gap category),
      built when first shown, so a map with thousands of areas decodes its shapes once per view used. */
   function view(d, key, colours, extra) {
+    if (d.canvas) { return new AreaCanvas(d, key, colours); }
     var group = L.featureGroup(), built = null;
     group.cgView = key === "g" ? "gap" : "measure";
     group.on("add", function (e) {
@@ -99,13 +282,12 @@ var cgMap = (function () {
       if (!map.getPane(PANE)) { map.createPane(PANE).style.zIndex = 350; }  /* under outlines and points */
       built = L.geoJSON(shapes(d.geom), {
         pane: PANE,
-        renderer: d.canvas ? L.canvas({padding: 0.3, pane: PANE}) : undefined,
         style: function (f) {
           var k = d.cols[key][f.properties.i];
           var base = L.extend({}, d.style, extra);
           return k < 0 ? L.extend(base, d.nodata) : L.extend(base, {fillColor: colours[k]});
         },
-        onEachFeature: d.canvas ? undefined : function (f, l) {
+        onEachFeature: function (f, l) {
           l.on("add", function () {  /* SVG paths: not tab stops (the report's table carries every figure) */
             var el = l.getElement && l.getElement();
             if (el) { el.setAttribute("tabindex", "-1"); el.setAttribute("focusable", "false"); }
