@@ -39,7 +39,8 @@ def grid():
     nearest = (col + row) * 0.45
     access = np.where(demand > 0, (col % 9) * 0.5, np.nan)
     areas = gpd.GeoDataFrame({
-        "area_code": [f"G{r:02d}{c:02d}" for r, c in zip(row, col)], "area_name": [f"Cell {r}-{c}" for r, c in zip(row, col)],
+        "area_code": [f"G{r:02d}{c:02d}" for r, c in zip(row, col)],
+        "area_name": [f"Cell {r}-{c}" for r, c in zip(row, col)],
         "demand": demand, "population": 1500.0, "local_providers": (col % 3 == 0).astype(int), "nearest_km": nearest,
         "access": access, "coverage_share": np.clip(1 - nearest / 60, 0, 1), "unmet_demand": demand * 0.3,
         "share_beyond_reach": np.where(demand > 0, np.clip(nearest / 60, 0, 1), np.nan),
@@ -57,7 +58,8 @@ def grid():
 
 def _area_at(page, x: float, y: float, areas) -> pd.Series:
     """The grid square under the container point (x, y), found from the page's coordinates, in Python."""
-    lat, lng = page.evaluate(f"(() => {{ const ll = {MAP}.containerPointToLatLng([{x}, {y}]); return [ll.lat, ll.lng]; }})()")
+    lat, lng = page.evaluate(f"(() => {{ const ll = {MAP}.containerPointToLatLng([{x}, {y}]);"
+                             " return [ll.lat, ll.lng]; })()")
     east, north = Transformer.from_crs(4326, 27700, always_xy=True).transform(lng, lat)
     c, r = int((east - X0) // CELL_M), int((north - Y0) // CELL_M)
     return areas.set_index("area_code").loc[f"G{r:02d}{c:02d}"]

@@ -63,8 +63,8 @@ def reason_phrases(*, benchmark: float, demand_column: str, catchment_km: float,
         "outside coverage": ("outside coverage: the supply data covers " + (coverage or "other areas")
                              + ", so the area is not ranked"),
     }
-    return {"who": who, "km": km, "against": f" per 1,000 against {fmt_number(benchmark, 1)} ({measure.benchmark_words})",
-            "short": measure.label, "gap": words}
+    against = f" per 1,000 against {fmt_number(benchmark, 1)} ({measure.benchmark_words})"
+    return {"who": who, "km": km, "against": against, "short": measure.label, "gap": words}
 
 
 def _category_words(gap: np.ndarray, share: np.ndarray, words: dict) -> np.ndarray:

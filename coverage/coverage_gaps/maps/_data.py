@@ -74,7 +74,8 @@ def _area_data(areas, geoms, spec, classes, gaps: pd.Series, *, who: str, candid
     rows = [["c", "Area code", 0], ["rank", "Rank (1 = target first)", 0], ["d", f"Need: {who_e}", 0],
             ["pop", "Residents", 0], ["r10", "Need per 10,000 residents", 1], ["lp", "Qualifying providers inside", 0],
             ["km", "Nearest qualifying adviser", 1], ["a1", f"Access: capacity per 1,000 {who_e}", 1],
-            ["cs", "Share of need within reach", "%"], ["u", "Shortfall against the benchmark (estimate)", 0], ["g", "Gap", 0]]
+            ["cs", "Share of need within reach", "%"], ["u", "Shortfall against the benchmark (estimate)", 0],
+            ["g", "Gap", 0]]
     return {"geom": geo.encode_many(geoms), "cols": cols, "cand": cand, "rows": rows, "why": why["why"],
             "whyx": why["whyx"], "colours": list(classes.colours), "canvas": n > CANVAS_OVER,
             "gaps": {"names": [esc(_GAP_SHORT.get(g, g)) for g in order], "keys": [esc(g) for g in order],

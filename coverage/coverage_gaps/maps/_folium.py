@@ -41,7 +41,8 @@ from folium.utilities import camelize
 from ..errors import UnsupportedVersionError, describe
 
 __all__ = ["SUPPORTED", "FoliumVersionWarning", "check_versions", "children", "snapshot",
-           "restore", "number_ids", "set_page", "set_map_options", "parent_name", "set_kind", "replace_header", "sibling_layers", "Raw", "ScriptMacro",
+           "restore", "number_ids", "set_page", "set_map_options", "parent_name", "set_kind", "replace_header",
+           "sibling_layers", "Raw", "ScriptMacro",
            "ScriptLayer"]
 
 #: Package -> (lowest supported version, first version not yet supported), as in pyproject's pins.

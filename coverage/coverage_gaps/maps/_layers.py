@@ -25,7 +25,8 @@ from importlib import resources
 from . import _folium
 from ._folium import Raw, ScriptLayer, ScriptMacro
 
-__all__ = ["esc", "esc_many", "safe_json", "Raw", "DataLayer", "HtmlControl", "Banner", "LayerList", "SCRIPT", "CSS", "HATCH_SVG"]
+__all__ = ["esc", "esc_many", "safe_json", "Raw", "DataLayer", "HtmlControl", "Banner", "LayerList", "SCRIPT", "CSS",
+           "HATCH_SVG"]
 
 #: Characters html.escape leaves alone that matter to templates: Jinja (``{{``), JS template literals.
 _EXTRA_ESCAPES = {"{": "&#123;", "}": "&#125;", "`": "&#96;", "$": "&#36;"}

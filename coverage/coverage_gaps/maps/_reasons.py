@@ -110,8 +110,9 @@ def reason_columns(areas: pd.DataFrame, result, gaps: pd.Series) -> dict:
     -------
     dict
         ``cols``: columns to add to the area data; ``why``: the phrases (with
-        ``gap`` as a list aligned to the map's categories, ``present(gaps)``) or None; ``whyx``: sentences of
-        areas the numbers do not give back exactly, by row number.
+        ``gap`` as a list aligned to the map's categories, ``present(gaps)``)
+        or None; ``whyx``: sentences of areas the numbers do not give back
+        exactly, by row number.
     """
     has_reason = REASON in areas.columns
     settings = getattr(result, "settings", None) or {}
