@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
+from .settings import AnalysisSettings, PublishSettings
+
 __all__ = ["Result", "Source"]
 
 
@@ -50,7 +52,8 @@ class Result:
         Partners to train for each target area: ``area_code, provider_id,
         name, oisc_level, status, distance_km`` (nearest first).
     settings
-        The analysis settings used (catchment_km, decay, ...), JSON-able.
+        The :class:`~coverage_gaps.settings.AnalysisSettings` used (``settings.catchment_km``, ...;
+        ``settings.as_dict()`` is JSON-able).  A dict given here is checked and filled with defaults.
     sources
         One :class:`Source` per input.
     title, region_name
@@ -73,13 +76,16 @@ class Result:
     coverage
         The territory the supply data covers, in words ("England and Wales"):
         benchmarks and "across all areas" comparisons use demand inside it only.
+    publish
+        The :class:`~coverage_gaps.settings.PublishSettings`: what outputs may show
+        (``publish.point_precision``: the grid provider points are published on).
     """
 
     areas: gpd.GeoDataFrame
     providers: gpd.GeoDataFrame
     rejects: pd.DataFrame
     candidates: pd.DataFrame
-    settings: dict = field(default_factory=dict)
+    settings: AnalysisSettings = field(default_factory=AnalysisSettings)
     sources: list[Source] = field(default_factory=list)
     title: str = "Immigration and asylum advice coverage"
     region_name: str = ""
@@ -91,6 +97,11 @@ class Result:
     harmonised: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["input", "date", "code", "to_codes", "people", "method"]))
     coverage: str = ""
+    publish: PublishSettings = field(default_factory=PublishSettings)
+
+    def __post_init__(self):
+        if not isinstance(self.settings, AnalysisSettings):
+            self.settings = AnalysisSettings.of(self.settings)
 
     @property
     def targets(self) -> pd.DataFrame:
