@@ -29,8 +29,8 @@ def demo():
 
 def _with_reasons(result, areas):
     s = result.settings
-    areas["reason"] = gaps.reasons(areas, benchmark=result.benchmark, demand_column=s["demand"],
-                                   catchment_km=float(s["catchment_km"]), drought_share=float(s["drought_share"]),
+    areas["reason"] = gaps.reasons(areas, benchmark=result.benchmark, demand_column=s.demand,
+                                   catchment_km=s.catchment_km, drought_share=s.drought_share,
                                    measure=gaps.shortfall(s, coverage=result.coverage), coverage=result.coverage)
     return dataclasses.replace(result, areas=areas)
 

@@ -34,7 +34,7 @@ def _numbers(values, digits) -> np.ndarray:
 
 
 def reason_phrases(*, benchmark: float, demand_column: str, catchment_km: float, measure: Shortfall | None = None,
-                   drought_share: float = 0.5, coverage: str = "") -> dict:
+                   drought_share: float = DEFAULTS.drought_share, coverage: str = "") -> dict:
     """The words :func:`reasons` puts around each area's numbers (one place for them).
 
     The map builds each area's reason in the page from these words and the

@@ -22,8 +22,6 @@ that differs from the exports and the report.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 import pandas as pd
 
@@ -35,12 +33,6 @@ from ._layers import esc, esc_many
 __all__ = ["reason_columns", "rebuild", "whole_people", "reason_km", "percent_code"]
 
 _NEEDED = (DEMAND, NEAREST_KM, LOCAL_PROVIDERS, ACCESS, UNMET_DEMAND, SHARE_BEYOND_REACH, GAP, REASON)
-
-
-def _setting(settings, name: str):
-    if isinstance(settings, Mapping):
-        return settings.get(name)
-    return getattr(settings, name, None)
 
 
 def _json(values: np.ndarray) -> list:
@@ -115,16 +107,15 @@ def reason_columns(areas: pd.DataFrame, result, gaps: pd.Series) -> dict:
         exactly, by row number.
     """
     has_reason = REASON in areas.columns
-    settings = getattr(result, "settings", None) or {}
+    settings = result.settings
     benchmark = float(getattr(result, "benchmark", np.nan))
-    inputs = [_setting(settings, k) for k in ("demand", "catchment_km", "drought_share")]
-    if not has_reason or not all(c in areas.columns for c in _NEEDED) or not np.isfinite(benchmark) \
-            or any(x is None for x in inputs):
+    if not has_reason or not all(c in areas.columns for c in _NEEDED) or not np.isfinite(benchmark):
         sentences = esc_many(areas[REASON]) if has_reason else [""] * len(areas)
         return {"cols": {"why": sentences}, "why": None, "whyx": {}}
     coverage = str(getattr(result, "coverage", "") or "")
-    args = {"benchmark": benchmark, "demand_column": str(inputs[0]), "catchment_km": float(inputs[1]),
-            "drought_share": float(inputs[2]), "measure": shortfall(settings, coverage=coverage), "coverage": coverage}
+    args = {"benchmark": benchmark, "demand_column": str(settings.demand), "catchment_km": settings.catchment_km,
+            "drought_share": settings.drought_share, "measure": shortfall(settings, coverage=coverage),
+            "coverage": coverage}
     phrases = _escaped(reason_phrases(**args))
     cols = {"d": whole_people(areas[DEMAND]), "km": reason_km(areas[NEAREST_KM]),
             "lp": _json(np.round(pd.to_numeric(areas[LOCAL_PROVIDERS], errors="coerce").astype(float).to_numpy())),
