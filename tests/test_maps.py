@@ -19,13 +19,13 @@ from shapely.geometry import LineString, Point, Polygon
 
 from coverage_gaps import _assets, maps
 from coverage_gaps.errors import InvalidValueError, MissingCRSError
-from coverage_gaps.maps import _geometry
+from coverage_gaps.maps import _folium, _geometry
 from coverage_gaps.maps._classify import MEASURES, classify
 from coverage_gaps.maps._layers import Banner, DataLayer, HtmlControl, LayerList, esc, safe_json
 
 
 def _layers(m, kind=None):
-    found = [c for c in m._children.values() if isinstance(c, DataLayer)]
+    found = [c for c in _folium.children(m) if isinstance(c, DataLayer)]
     return [c for c in found if kind is None or c.kind == kind]
 
 
@@ -69,10 +69,10 @@ def test_map_has_areas_targets_provider_layers_legend_and_layer_control(tiny_map
         "Legal aid (LAA) office (1)", "OISC Level 1 (advice and assistance) (2)", "Prospective partner (1)",
         "Other organisation (not accredited) (1)"]
     assert [layer.show for layer in _layers(tiny_map, "providers")] == [True, True, True, True, False]
-    assert sum(isinstance(c, LayerList) for c in tiny_map._children.values()) == 1
+    assert sum(isinstance(c, LayerList) for c in _folium.children(tiny_map)) == 1
     assert [(layer.overlay, layer.show) for layer in _layers(tiny_map)[:2]] == [(False, False), (False, True)]
-    assert sum(type(c) is HtmlControl for c in tiny_map._children.values()) == 1
-    assert not any(isinstance(c, folium.TileLayer) for c in tiny_map._children.values())
+    assert sum(type(c) is HtmlControl for c in _folium.children(tiny_map)) == 1
+    assert not any(isinstance(c, folium.TileLayer) for c in _folium.children(tiny_map))
 
 
 def test_feature_counts_and_target_labels(tiny_map):
@@ -98,7 +98,7 @@ def test_area_shapes_decode_to_the_input_squares_in_wgs84(tiny_map):
 def test_map_fits_the_bounds_of_the_areas(tiny_map):
     to_wgs = Transformer.from_crs(27700, 4326, always_xy=True)
     xs, ys = to_wgs.transform([X0, X0 + 3 * SIDE_M, X0, X0 + 3 * SIDE_M], [Y0, Y0, Y0 + 2 * SIDE_M, Y0 + 2 * SIDE_M])
-    fit = [c for c in tiny_map._children.values() if type(c).__name__ == "FitBounds"][0]
+    fit = [c for c in _folium.children(tiny_map) if type(c).__name__ == "FitBounds"][0]
     (south, west), (north, east) = fit.bounds
     assert south == pytest.approx(min(ys), abs=1e-5) and north == pytest.approx(max(ys), abs=1e-5)
     assert west == pytest.approx(min(xs), abs=1e-5) and east == pytest.approx(max(xs), abs=1e-5)
@@ -118,7 +118,7 @@ def test_few_distinct_values_each_get_their_own_class(tiny_map):
     (areas,) = _layers(tiny_map, "areas")
     # unmet need 1200, 640, 30, 0, 0, 0: four distinct values <= k=5
     assert areas.data["cols"]["k"] == [3, 2, 1, 0, 0, 0]
-    legend = [c for c in tiny_map._children.values() if type(c) is HtmlControl][0].html
+    legend = [c for c in _folium.children(tiny_map) if type(c) is HtmlControl][0].html
     measure_key = legend.split('data-view="measure"')[1]
     assert re.findall(r'cg-sw" style="background:[^"]+"></span>([^<]+)<', measure_key) == ["0", "30", "640", "1,200"]
     assert "No data" not in measure_key  # every area has a figure: no empty "No data (0 areas)" line
@@ -138,7 +138,7 @@ def test_no_data_is_its_own_class_and_access_colours_run_the_other_way():
     (areas,) = _layers(m, "areas")
     assert areas.data["cols"]["k"][-1] == -1  # Bexley Green: no demand, so no access figure
     assert areas.data["colours"][0] == "#bd0026"  # lowest access = biggest gap = darkest
-    legend = [c for c in m._children.values() if type(c) is HtmlControl][0].html
+    legend = [c for c in _folium.children(m) if type(c) is HtmlControl][0].html
     assert "No data (1 area)" in legend and "cg-sw-nodata" in legend
 
 
@@ -149,7 +149,7 @@ def test_unreachable_areas_join_the_top_distance_class():
 
 
 def test_legend_states_measure_unit_and_data_date(tiny_map):
-    legend = [c for c in tiny_map._children.values() if type(c) is HtmlControl][0].html
+    legend = [c for c in _folium.children(tiny_map) if type(c) is HtmlControl][0].html
     assert "<summary>Map key</summary>" in legend and "<h4>People below average</h4>" in legend
     assert "people below the average access (estimate)" in legend  # the shortfall named for what it is
     assert "People on asylum support (Home Office, table Asy_D11): 2024-09-30" in legend
@@ -167,7 +167,7 @@ def test_every_measure_can_be_mapped(measure, key):
 
 def test_synthetic_results_carry_a_banner():
     m = maps.coverage_map(tiny_result(synthetic=True))
-    assert any(isinstance(c, Banner) for c in m._children.values())
+    assert any(isinstance(c, Banner) for c in _folium.children(m))
     assert "Synthetic demo data: not real places or people" in maps.map_html(m)
     assert not any(isinstance(c, Banner) for c in maps.coverage_map(tiny_result())._children.values())
 
@@ -230,7 +230,7 @@ def test_clustered_layers_inline_the_markercluster_plugin():
 
 def test_tiles_are_optional_and_credited():
     m = maps.coverage_map(tiny_result(), tiles="OpenStreetMap")
-    (tiles,) = [c for c in m._children.values() if isinstance(c, folium.TileLayer)]
+    (tiles,) = [c for c in _folium.children(m) if isinstance(c, folium.TileLayer)]
     assert "openstreetmap" in tiles.tiles.lower() and "OpenStreetMap" in tiles.options["attribution"]
 
 

@@ -56,7 +56,12 @@ def test_map_renders_offline_with_every_layer(chromium, out_dir, tmp_path):
         page.locator("path.cg-area").nth(0).hover(position={"x": 12, "y": 12}, force=True)
         tip = _tooltip(page)
         assert tip.startswith("Ashby Vale T00000A1") and "Rank 1 · advice desert" in tip
-        assert "1,200 people on asylum support; advice desert" in tip
+        assert "Need 1,200 · access 0.0 per 1,000 · nearest adviser 6.0 km" in tip
+        assert tip.endswith("Click the area for the reason and every figure.")
+        page.locator("path.cg-area").nth(0).click(position={"x": 12, "y": 12}, force=True)
+        page.wait_for_function("getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+        popup = page.inner_text(".leaflet-popup-content")  # the fixture's own sentence: its numbers do not give it
+        assert "1,200 people on asylum support; advice desert: no qualifying adviser within 20 km" in popup
     assert log.clean, log.summary()
 
 

@@ -12,6 +12,7 @@ from _result_fixtures import tiny_result
 
 from coverage_gaps import maps, notebook
 from coverage_gaps._gap import contrast, gap_categories
+from coverage_gaps.maps import _folium
 from coverage_gaps.maps._classify import MEASURES, classify
 from coverage_gaps.maps._layers import DataLayer
 from coverage_gaps.maps._legend import PROVIDER_STYLES
@@ -23,7 +24,7 @@ def tiny_map():
 
 
 def _layer(m, kind):
-    return next(c for c in m._children.values() if isinstance(c, DataLayer) and c.kind == kind)
+    return next(c for c in _folium.children(m) if isinstance(c, DataLayer) and c.kind == kind)
 
 
 def test_gap_categories_follow_flags_need_and_unmet_need_when_no_gap_column():
@@ -63,11 +64,37 @@ def test_a_tiny_spread_is_one_class_not_0_00_to_0_00():
     assert classes.labels == ("0.00",) and classes.index.tolist() == [0, 0, 0]
 
 
+def _decode(encoded: str) -> list[tuple[float, float]]:
+    """Google polyline decoder written from the spec: (lng, lat) pairs."""
+    coords, index, lat, lng = [], 0, 0, 0
+    while index < len(encoded):
+        values = []
+        for _ in range(2):
+            result, shift = 0, 0
+            while True:
+                b = ord(encoded[index]) - 63
+                index += 1
+                result |= (b & 0x1F) << shift
+                shift += 5
+                if b < 0x20:
+                    break
+            values.append(~(result >> 1) if result & 1 else result >> 1)
+        lat, lng = lat + values[0], lng + values[1]
+        coords.append((lng / 1e5, lat / 1e5))
+    return coords
+
+
 def test_place_names_appear_from_the_zoom_at_which_they_fit(tiny_map):
-    labels = _layer(tiny_map, "labels")
-    names = dict(zip(labels.data["names"], labels.data["mz"]))
+    labels, areas = _layer(tiny_map, "labels"), _layer(tiny_map, "areas")
+    rows = [i for i in range(len(areas.data["cols"]["n"])) if i not in labels.data["skip"]]
+    label_names = [areas.data["cols"]["n"][i] for i in rows]  # the page takes the names from the area layer
+    names = dict(zip(label_names, [q / 4 for q in labels.data["mz4"]]))
     assert set(names) == {"Avonside", "Alder Heath", "Bexley Green"}  # the top 3 are named by the targets layer
-    lat = labels.data["pts"][labels.data["names"].index("Avonside")][0]
+    lngs_lats = _decode(labels.data["at"])
+    assert len(lngs_lats) == len(rows)
+    lat = lngs_lats[label_names.index("Avonside")][1]
+    avonside = tiny_result().areas.set_index("area_name").geometry.to_crs(4326)["Avonside"].representative_point()
+    assert lat == pytest.approx(avonside.y, abs=1e-5)
     metres_per_px_z0 = 156_543.03 * math.cos(math.radians(lat))
     need_px = 6.4 * len("Avonside") + 8  # a 4 km square must be this many pixels wide
     assert names["Avonside"] == math.ceil(math.log2(need_px * metres_per_px_z0 / 4_000) * 4) / 4
@@ -76,7 +103,7 @@ def test_place_names_appear_from_the_zoom_at_which_they_fit(tiny_map):
 
 def test_cluster_counts_and_provider_key_text_reach_4_5_to_1():
     m = maps.coverage_map(tiny_result(), cluster_over=0)
-    for layer in (c for c in m._children.values() if isinstance(c, DataLayer) and c.kind == "providers"):
+    for layer in (c for c in _folium.children(m) if isinstance(c, DataLayer) and c.kind == "providers"):
         assert contrast(layer.data["ink"], layer.data["style"]["fillColor"]) >= 4.5, layer.layer_name
     assert all(contrast("#000000", s.style["fillColor"]) >= 4.5 or contrast("#ffffff", s.style["fillColor"]) >= 4.5
                for s in PROVIDER_STYLES.values())
@@ -91,7 +118,7 @@ def test_the_map_page_states_its_language_and_lets_readers_zoom(tiny_map):
 
 def test_marked_providers_are_ringed_and_in_the_key():
     m = maps.coverage_map(tiny_result(), mark=("Trained in this scenario", ["p1"]))
-    marked = [c for c in m._children.values() if isinstance(c, DataLayer) and c.layer_name.startswith("Trained")]
+    marked = [c for c in _folium.children(m) if isinstance(c, DataLayer) and c.layer_name.startswith("Trained")]
     assert [c.layer_name for c in marked] == ["Trained in this scenario (1)"]
     assert "Trained in this scenario (1)" in maps.map_html(m)
 

@@ -123,6 +123,10 @@ class AssetsNotFoundError(FileNotFoundError, CoverageGapsError):
     """The JavaScript/CSS files that offline maps inline are not installed (the XStatic packages)."""
 
 
+class UnsupportedVersionError(ImportError, CoverageGapsError):
+    """An installed dependency is older than coverage-gaps supports (the message names the range and the fix)."""
+
+
 class MissingExtraError(ImportError, CoverageGapsError):
     """A command needs an optional dependency (a pip "extra") that is not installed; the message names it."""
 

@@ -13,7 +13,7 @@ into a target list a planner can act on and a funder can read:
 from .candidates import find_candidates, no_candidates_text, partner_list_supplied
 from .categories import Shortfall, classify, is_standard, share_beyond_reach, shortfall
 from .ranking import RANK_MEASURES, rank_areas, rankable
-from .reasons import demand_label, explain, reasons
+from .reasons import demand_label, explain, reason_phrases, reasons
 from .stability import TOP_N, rank_stability, stability_grid
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "rank_stability",
     "rankable",
     "reasons",
+    "reason_phrases",
     "share_beyond_reach",
     "shortfall",
     "stability_grid",

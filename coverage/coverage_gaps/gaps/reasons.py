@@ -15,7 +15,7 @@ from ..schema import ACCESS, DEMAND, GAP, LOCAL_PROVIDERS, NEAREST_KM, SHARE_BEY
 from ..settings import DEFAULTS
 from .categories import Shortfall, shortfall as _shortfall
 
-__all__ = ["demand_label", "reasons", "explain"]
+__all__ = ["demand_label", "reasons", "reason_phrases", "explain"]
 
 _DEMAND_LABELS = {
     "asylum_support": "people on asylum support",
@@ -33,12 +33,28 @@ def _numbers(values, digits) -> np.ndarray:
     return np.array([fmt_number(v, d) for v, d in zip(values, np.broadcast_to(digits, len(values)))], dtype=object)
 
 
-def _category_words(gap: np.ndarray, share: np.ndarray, *, km: str, who: str, measure: Shortfall,
-                    drought_share: float, coverage: str) -> np.ndarray:
-    shares = np.array([fmt_share(v) if np.isfinite(v) else "" for v in share], dtype=object)
+def reason_phrases(*, benchmark: float, demand_column: str, catchment_km: float, measure: Shortfall | None = None,
+                   drought_share: float = DEFAULTS.drought_share, coverage: str = "") -> dict:
+    """The words :func:`reasons` puts around each area's numbers (one place for them).
+
+    The map builds each area's reason in the page from these words and the
+    area's numbers (``coverage_gaps.maps``), so it does not carry every sentence.
+
+    Returns
+    -------
+    dict
+        ``who`` (the demand in words), ``km`` (the catchment as shown), ``against``
+        (the text after an access figure), ``short`` (the shortfall in words) and
+        ``gap``: the words for each gap category; in ``"part desert"``, ``{share}``
+        stands for the area's share of need beyond reach.
+    """
+    measure = measure or _shortfall({}, coverage=coverage)
+    who = demand_label(demand_column)
+    km = fmt_number(catchment_km)
     average = "the standard" if measure.standard else "the average"
     words = {
         "desert": f"advice desert: no qualifying adviser within {km} km",
+        "part desert": "part desert: {share}" + f" of the need more than {km} km from a qualifying adviser",
         "drought": f"advice drought: access below {fmt_share(drought_share)} of {average}",
         "below average": "",  # the shortfall before it says so
         "below standard": "",
@@ -48,9 +64,16 @@ def _category_words(gap: np.ndarray, share: np.ndarray, *, km: str, who: str, me
         "outside coverage": ("outside coverage: the supply data covers " + (coverage or "other areas")
                              + ", so the area is not ranked"),
     }
+    against = f" per 1,000 against {fmt_number(benchmark, 1)} ({measure.benchmark_words})"
+    return {"who": who, "km": km, "against": against, "short": measure.label, "gap": words}
+
+
+def _category_words(gap: np.ndarray, share: np.ndarray, words: dict) -> np.ndarray:
+    shares = np.array([fmt_share(v) if np.isfinite(v) else "" for v in share], dtype=object)
     out = np.array([words.get(g, g) for g in gap], dtype=object)
     part = gap == "part desert"
-    out[part] = "part desert: " + shares[part] + f" of the need more than {km} km from a qualifying adviser"
+    head, tail = words["part desert"].split("{share}")
+    out[part] = head + shares[part] + tail
     return out
 
 
@@ -76,9 +99,9 @@ def reasons(areas: pd.DataFrame, *, benchmark: float, demand_column: str, catchm
     coverage
         The territory the supply data covers ("England and Wales"), or "".
     """
-    measure = measure or _shortfall({}, coverage=coverage)
-    who = demand_label(demand_column)
-    km = fmt_number(catchment_km)
+    phrases = reason_phrases(benchmark=benchmark, demand_column=demand_column, catchment_km=catchment_km,
+                             measure=measure, drought_share=drought_share, coverage=coverage)
+    who, km = phrases["who"], phrases["km"]
     n = len(areas)
 
     def col(name, default=np.nan):
@@ -100,11 +123,10 @@ def reasons(areas: pd.DataFrame, *, benchmark: float, demand_column: str, catchm
     beyond = np.where(has_need & (share > 0) & ~np.isin(gap, ["desert", "part desert"]),
                       np.array([fmt_share(v) if np.isfinite(v) else "" for v in share], dtype=object)
                       + f" of the need more than {km} km from a qualifying adviser", blank)
-    against = f" per 1,000 against {fmt_number(benchmark, 1)} ({measure.benchmark_words})"
-    access_text = np.where(has_need & np.isfinite(access), "access " + _numbers(access, 1) + against, blank)
-    short = np.where(has_need & (unmet > 0), "about " + _numbers(unmet, 0) + f" {measure.label}", blank)
-    category = _category_words(gap, share, km=km, who=who, measure=measure, drought_share=drought_share,
-                               coverage=coverage)
+    access_text = np.where(has_need & np.isfinite(access), "access " + _numbers(access, 1) + phrases["against"],
+                           blank)
+    short = np.where(has_need & (unmet > 0), "about " + _numbers(unmet, 0) + f" {phrases['short']}", blank)
+    category = _category_words(gap, share, phrases["gap"])
     parts = zip(need, near, local_text, beyond, access_text, short, category)
     text = ["; ".join(p for p in row if p) for row in parts]
     return pd.Series([t[:1].upper() + t[1:] for t in text], index=areas.index, name="reason", dtype=object)

@@ -26,22 +26,20 @@ top target areas outlined with their rank, a legend and a layer control.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import re
-from collections import OrderedDict
 from pathlib import Path
 
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import Element, MacroElement
+from branca.element import MacroElement
 from folium.template import Template
 
 from .. import _assets
 from ..errors import InvalidValueError, describe
 from ..gaps import demand_label, shortfall
 from ..schema import AREA_CODE
-from . import _geometry as geo
+from . import _folium, _geometry as geo
 from .._gap import gap_categories, present
 from ._classify import MAP_MEASURES, MEASURES, classify, measure_spec
 from ._layers import CSS, HATCH_SVG, SCRIPT, Banner, DataLayer, HtmlControl, LayerList, Raw, esc, safe_json
@@ -63,20 +61,16 @@ class CoverageMap(folium.Map):
 
     def freeze(self) -> None:
         """Remember the page parts as built (called once the map is complete)."""
-        figure = self.get_root()
-        self._built = {part: OrderedDict(getattr(figure, part)._children) for part in ("header", "html", "script")}
+        self._built = _folium.snapshot(self.get_root())
 
     def render(self, **kwargs):
         figure = self.get_root()
         if self._built is not None:
-            for part, children in self._built.items():
-                getattr(figure, part)._children = OrderedDict(children)
-        figure._template = _PAGE
+            _folium.restore(figure, self._built)
+        _folium.set_page(figure, _PAGE)
         super().render(**kwargs)
         # folium's page head forbids zooming the page (user-scalable=no): let readers zoom.
-        head = figure.header._children.get(self.get_name())
-        if head is not None and not isinstance(head, Raw):
-            figure.header._children[self.get_name()] = Raw(_NO_ZOOM_LOCK.sub("", head.render()))
+        _folium.replace_header(figure, self.get_name(), lambda text: _NO_ZOOM_LOCK.sub("", text))
 
 
 #: The page around the map: branca's, with the language stated (screen readers pick their voice by it).
@@ -93,10 +87,10 @@ class _Attribution(MacroElement):
 
     def __init__(self):
         super().__init__()
-        self._name = "attribution"
+        _folium.set_kind(self, "attribution")
 
     def render(self, **kwargs):
-        js = f"{self._parent.get_name()}.attributionControl.setPrefix({safe_json('Leaflet')});"
+        js = f"{_folium.parent_name(self)}.attributionControl.setPrefix({safe_json('Leaflet')});"
         self.get_root().script.add_child(Raw(js), name=self.get_name())
 
 
@@ -109,14 +103,14 @@ class _RefitOnLoad(MacroElement):
 
     def __init__(self, bounds):
         super().__init__()
-        self._name = "refit"
+        _folium.set_kind(self, "refit")
         self.bounds = bounds
 
     def render(self, **kwargs):
         js = ("(function (m, b) { function refit() { m.invalidateSize(); m.fitBounds(b); }"
               " if (document.readyState === 'complete') { setTimeout(refit, 0); }"
               " else { window.addEventListener('load', refit); } })"
-              f"({self._parent.get_name()}, {safe_json(self.bounds)});")
+              f"({_folium.parent_name(self)}, {safe_json(self.bounds)});")
         self.get_root().script.add_child(Raw(js), name=self.get_name())
 
 
@@ -125,27 +119,6 @@ def _check_int(name: str, value, low: int) -> int:
         raise InvalidValueError(describe("the map option is not a whole number in range", column=name, value=value,
                                          expected=f"a whole number >= {low}", fix=f"pass {name}= a whole number"))
     return int(value)
-
-
-def _stable_ids(root) -> None:
-    """Number every element (folium names them with random UUIDs) so output is byte-identical."""
-    counter = itertools.count(1)
-
-    def visit(element) -> None:
-        for part in ("header", "html", "script"):
-            sub = getattr(element, part, None)
-            if isinstance(sub, Element) and sub is not element:
-                visit(sub)
-        renamed = OrderedDict()
-        for key, child in element._children.items():
-            old = child.get_name()
-            child._id = f"{next(counter):03d}"
-            visit(child)
-            renamed[child.get_name() if key == old else key] = child
-        element._children = renamed
-
-    root._id = "000"
-    visit(root)
 
 
 def _named_shortfall(spec, result):
@@ -190,6 +163,7 @@ def coverage_map(result, *, measure: str = "unmet_demand", k: int = 5, tiles=Non
     CoverageMap
         A ``folium.Map`` with offline assets inlined and stable element ids.
     """
+    _folium.check_versions()
     areas = getattr(result, "areas", None)
     if not isinstance(areas, pd.DataFrame) or AREA_CODE not in areas.columns or "geometry" not in areas.columns:
         raise InvalidValueError(describe("coverage_map needs a Result whose areas have area_code and geometry",
@@ -212,7 +186,7 @@ def coverage_map(result, *, measure: str = "unmet_demand", k: int = 5, tiles=Non
                    tiles=None, control_scale=True, font_size="13px")
     m.default_js, m.default_css = [], []  # no CDN links: Leaflet is inlined below
     # Marker clusters need a maxZoom, which only a tile layer would otherwise set.
-    m.options.update(max_zoom=18, min_zoom=4, zoom_snap=0.25, zoom_delta=0.5)
+    _folium.set_map_options(m, max_zoom=18, min_zoom=4, zoom_snap=0.25, zoom_delta=0.5)
     figure = m.get_root()
     figure.height = f"{height}px"
     figure.title = esc(getattr(result, "title", "") or "Advice coverage map")
@@ -232,7 +206,7 @@ def coverage_map(result, *, measure: str = "unmet_demand", k: int = 5, tiles=Non
     gaps = gap_categories(areas)
     # Two views of the areas, one at a time (radio buttons): the gap category first, then the measure.
     DataLayer("areas", _area_data(areas, geoms, spec, classes, gaps, who=who, top_n=top_n,
-                                  candidates=getattr(result, "candidates", None)),
+                                  candidates=getattr(result, "candidates", None), result=result),
               name=f"Areas: {spec.label}", overlay=False, show=False).add_to(m)
     DataLayer("gaps", {}, name="Areas: gap category", overlay=False, show=True).add_to(m)
     target = _target_layer(areas, geoms, top_n=top_n) if top_n else None
@@ -256,7 +230,7 @@ def coverage_map(result, *, measure: str = "unmet_demand", k: int = 5, tiles=Non
                 position="topright").add_to(m)
     m.fit_bounds(bounds)
     _RefitOnLoad(bounds).add_to(m)
-    _stable_ids(figure)
+    _folium.number_ids(figure)
     m.freeze()
     return m
 

@@ -7,6 +7,7 @@ it reaches a layer; numbers are rounded to what the page shows.
 from __future__ import annotations
 
 import html
+import math
 
 import numpy as np
 import pandas as pd
@@ -15,14 +16,15 @@ from .._gap import GAP_COLOURS, present, text_colour
 from .._text import candidate_lines
 from ..schema import AREA_CODE, CRS_BNG
 from . import _geometry as geo
-from ._layers import DataLayer, esc
+from ._layers import DataLayer, esc, esc_many
 from ._legend import PROVIDER_STYLES, ProviderStyle, provider_style
+from ._reasons import percent_code, reason_columns, reason_km, whole_people
 
-#: Short keys of the area columns embedded in the page: column -> (key, decimals).
-_AREA_COLUMNS = {
-    "demand": ("d", 1), "population": ("pop", 0), "demand_per_10k": ("r10", 2), "local_providers": ("lp", 0),
-    "nearest_km": ("km", 2), "access": ("a", 3), "coverage_share": ("cs", 3), "unmet_demand": ("u", 1),
-}
+#: Short keys of the area columns embedded in the page: column -> (key, decimals).  The reason's numbers
+#: (need, shortfall, nearest km, access to one decimal, share beyond reach) come from :mod:`._reasons`.
+_AREA_COLUMNS = {"population": ("pop", 0), "demand_per_10k": ("r10", 1), "coverage_share": ("cs", "%")}
+#: The column each measure is shown from in a tooltip (access with the two decimals of its classes).
+_MEASURE_KEYS = {"unmet_demand": "u", "access": "a", "demand_per_10k": "r10", "nearest_km": "km"}
 
 
 def _truthy(value) -> bool:
@@ -33,10 +35,10 @@ def _truthy(value) -> bool:
 
 
 def _numbers(series: pd.Series, decimals: int) -> list:
-    v = pd.to_numeric(series, errors="coerce").astype(float).to_numpy()
+    """Rounded to ``decimals``; whole numbers as ints, None where missing."""
     out = []
-    for x in v:
-        r = round(float(x), decimals) if np.isfinite(x) else None
+    for x in pd.to_numeric(series, errors="coerce").astype(float).tolist():
+        r = round(x, decimals) if math.isfinite(x) else None
         out.append(int(r) if r is not None and r.is_integer() else r)
     return out
 
@@ -45,15 +47,22 @@ def _numbers(series: pd.Series, decimals: int) -> list:
 CANVAS_OVER = 5_000
 
 
-def _area_data(areas, geoms, spec, classes, gaps: pd.Series, *, who: str, candidates, top_n: int) -> dict:
+def _area_data(areas, geoms, spec, classes, gaps: pd.Series, *, who: str, candidates, top_n: int, result) -> dict:
     n = len(areas)
     order = present(gaps)
-    cols = {"n": [esc(x) for x in areas.get("area_name", areas[AREA_CODE])], "c": [esc(x) for x in areas[AREA_CODE]],
-            "k": classes.index.tolist(), "g": [order.index(g) for g in gaps],
-            "why": [esc(x) for x in areas.get("reason", pd.Series("", index=areas.index))]}
+    why = reason_columns(areas, result, gaps)
+    cols = {"n": esc_many(areas.get("area_name", areas[AREA_CODE])), "c": esc_many(areas[AREA_CODE]),
+            "k": classes.index.tolist(), "g": [order.index(g) for g in gaps], **why["cols"]}
     for column, (key, decimals) in _AREA_COLUMNS.items():
         if column in areas.columns:
-            cols[key] = _numbers(areas[column], decimals)
+            cols[key] = percent_code(areas[column]) if decimals == "%" else _numbers(areas[column], decimals)
+    for column, key, digits in (("unmet_demand", "u", 0), ("nearest_km", "km", None), ("access", "a1", 1)):
+        if key not in cols and column in areas.columns:  # a Result without reasons: the same numbers, rounded alike
+            cols[key] = reason_km(areas[column]) if digits is None else _numbers(areas[column], digits)
+    if spec.column == "access":
+        cols["a"] = _numbers(areas["access"], spec.digits)
+    if "d" not in cols and "demand" in areas.columns:
+        cols["d"] = whole_people(areas["demand"])
     rank = pd.to_numeric(areas.get("rank", pd.Series(np.nan, index=areas.index)), errors="coerce")
     cols["rank"] = [int(r) if pd.notna(r) else None for r in rank]
     by_code = candidate_lines(candidates, escape=esc, with_status=True)
@@ -64,14 +73,14 @@ def _area_data(areas, geoms, spec, classes, gaps: pd.Series, *, who: str, candid
     who_e = esc(who)
     rows = [["c", "Area code", 0], ["rank", "Rank (1 = target first)", 0], ["d", f"Need: {who_e}", 0],
             ["pop", "Residents", 0], ["r10", "Need per 10,000 residents", 1], ["lp", "Qualifying providers inside", 0],
-            ["km", "Nearest qualifying adviser", 1], ["a", f"Access: capacity per 1,000 {who_e}", 2],
-            ["cs", "Share of need within reach", "%"], ["u", "Shortfall against the benchmark (estimate)", 0], ["g", "Gap", 0]]
-    key = _AREA_COLUMNS[spec.column][0]
-    return {"geom": geo.encode_many(geoms), "cols": cols, "cand": cand, "rows": rows,
-            "colours": list(classes.colours), "canvas": n > CANVAS_OVER,
-            "gaps": {"names": [esc(_GAP_SHORT.get(g, g)) for g in order],
+            ["km", "Nearest qualifying adviser", 1], ["a1", f"Access: capacity per 1,000 {who_e}", 1],
+            ["cs", "Share of need within reach", "%"], ["u", "Shortfall against the benchmark (estimate)", 0],
+            ["g", "Gap", 0]]
+    return {"geom": geo.encode_many(geoms), "cols": cols, "cand": cand, "rows": rows, "why": why["why"],
+            "whyx": why["whyx"], "colours": list(classes.colours), "canvas": n > CANVAS_OVER,
+            "gaps": {"names": [esc(_GAP_SHORT.get(g, g)) for g in order], "keys": [esc(g) for g in order],
                      "colours": [GAP_COLOURS.get(g, "#999999") for g in order]},
-            "measure": {"key": key, "column": spec.column, "label": esc(spec.label),
+            "measure": {"key": _MEASURE_KEYS[spec.column], "column": spec.column, "label": esc(spec.label),
                         "unit": esc(spec.short), "digits": spec.digits},
             "style": {"className": "cg-area", "color": "#555555", "opacity": 0.9, "fillOpacity": 0.8,
                       "weight": 1 if n <= 200 else 0.6 if n <= 1000 else 0.35},
@@ -151,14 +160,20 @@ def _label_zoom(areas: pd.DataFrame, names: list[str], lat: np.ndarray) -> list[
 
 
 def _label_layer(areas, *, skip: set[str]) -> DataLayer | None:
-    """Area names as labels, each from the zoom at which it fits (the top targets are labelled always)."""
+    """Area names as labels, each from the zoom at which it fits (the top targets are labelled always).
+
+    The names are the area layer's (``cgMap.labels`` reads them from it); the
+    layer carries the label points as one encoded polyline, the zoom of each in
+    quarters, and the rows not labelled (``skip``: the top targets and areas with no shape).
+    """
     keep = ~areas[AREA_CODE].astype(str).isin(skip).to_numpy() & ~areas.geometry.is_empty.to_numpy()
     chosen = areas[keep]
     if not len(chosen):
         return None
-    names = [esc(x) for x in chosen.get("area_name", chosen[AREA_CODE])]
+    names = esc_many(chosen.get("area_name", chosen[AREA_CODE]))
     pts = geo.latlng(chosen.geometry.representative_point())
-    data = {"pts": np.round(pts, 5).tolist(), "names": names, "mz": _label_zoom(chosen, names, pts[:, 0]),
+    quarters = [int(round(z * 4)) for z in _label_zoom(chosen, names, pts[:, 0])]
+    data = {"at": geo.encode_points(pts), "skip": np.flatnonzero(~keep).tolist(), "mz4": quarters,
             "max": MAX_LABELS}
     return DataLayer("labels", data, name="Place names", show=True)
 

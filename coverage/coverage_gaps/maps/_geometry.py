@@ -31,7 +31,7 @@ from ..schema import CRS_BNG, CRS_WGS84
 
 __all__ = ["TOLERANCE_DIVISOR", "DECIMALS", "tolerance_m", "display_geometries", "encode_polygons",
            "encode_many",
-           "latlng", "bounds_latlng"]
+           "encode_points", "latlng", "bounds_latlng"]
 
 TOLERANCE_DIVISOR = 2_000
 DECIMALS = 5
@@ -150,6 +150,13 @@ def encode_many(geoms) -> list[list[list[str]]]:
             last_polygon = p
         current.append(encoded[starts[r]:ends[r]])
     return out
+
+
+def encode_points(latlng: np.ndarray) -> str:
+    """``[[lat, lng], ...]`` as one encoded polyline (precision 5): each point a delta from the one before."""
+    q = np.round(np.asarray(latlng, dtype=float).reshape(-1, 2) * 10**DECIMALS).astype(np.int64)
+    deltas = np.diff(q, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+    return _encode_values(deltas.ravel())[0].decode("ascii") if len(q) else ""
 
 
 def encode_polygons(geom) -> list[list[str]]:

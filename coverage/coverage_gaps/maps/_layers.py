@@ -22,11 +22,11 @@ import json
 import math
 from importlib import resources
 
-from branca.element import Element, MacroElement
-from folium.map import Layer
-from folium.template import Template
+from . import _folium
+from ._folium import Raw, ScriptLayer, ScriptMacro
 
-__all__ = ["esc", "safe_json", "Raw", "DataLayer", "HtmlControl", "Banner", "LayerList", "SCRIPT", "CSS", "HATCH_SVG"]
+__all__ = ["esc", "esc_many", "safe_json", "Raw", "DataLayer", "HtmlControl", "Banner", "LayerList", "SCRIPT", "CSS",
+           "HATCH_SVG"]
 
 #: Characters html.escape leaves alone that matter to templates: Jinja (``{{``), JS template literals.
 _EXTRA_ESCAPES = {"{": "&#123;", "}": "&#125;", "`": "&#96;", "$": "&#36;"}
@@ -54,6 +54,20 @@ def esc(value) -> str:
     return text
 
 
+def esc_many(values) -> list[str]:
+    """:func:`esc` of every value, at once (one pass over the joined text)."""
+    values = list(values)
+    texts = ["" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v) for v in values]
+    joined = "\x00".join(texts)
+    if any(t.count("\x00") for t in texts) or any(not isinstance(v, (str, int, float)) or isinstance(v, bool)
+                                                   for v in values if v is not None):
+        return [esc(v) for v in values]
+    text = html.escape(joined, quote=True)
+    for char, entity in _EXTRA_ESCAPES.items():
+        text = text.replace(char, entity)
+    return text.split("\x00") if values else []
+
+
 def safe_json(obj) -> str:
     """JSON that is safe inside an HTML ``<script>``: compact, no NaN, ``<>&'`` escaped."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -62,35 +76,7 @@ def safe_json(obj) -> str:
     return text
 
 
-class Raw(Element):
-    """Text that goes into the page as it is: never parsed as a Jinja template.
-
-    branca wraps every macro's output in ``Element(text)``, which compiles the
-    text as a template and renders it again; data holding ``{{`` would be
-    evaluated.  These elements hand their text over untouched.
-    """
-
-    def __init__(self, text: str):
-        super().__init__()
-        self._name = "raw"
-        self.text = text
-
-    def render(self, **kwargs) -> str:
-        return self.text
-
-
-class _RawScript:
-    """Mixin: render the ``script`` macro into the figure as :class:`Raw` text."""
-
-    def _render_raw(self, **kwargs) -> None:
-        figure = self.get_root()
-        script = self._template.module.__dict__["script"]
-        figure.script.add_child(Raw(str(script(self, kwargs))), name=self.get_name())
-        for child in self._children.values():
-            child.render(**kwargs)
-
-
-class DataLayer(_RawScript, Layer):
+class DataLayer(ScriptLayer):
     """An overlay built in the page by ``cgMap.<kind>(data)`` from one JSON object.
 
     Parameters
@@ -105,94 +91,76 @@ class DataLayer(_RawScript, Layer):
         Whether the layer is on when the map opens.
     """
 
-    _template = Template(
-        """
+    TEMPLATE = """
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = cgMap.{{ this.kind }}({{ this.data_json }});
             {%- if this.show %}
-            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+            {{ this.get_name() }}.addTo({{ this.parent_name }});
             {%- endif %}
         {% endmacro %}
         """
-    )
 
     def __init__(self, kind: str, data: dict, *, name: str, show: bool = True, overlay: bool = True):
-        super().__init__(name=esc(name), overlay=overlay, control=True, show=show)
-        self._name = f"{kind}_layer"
+        super().__init__(kind=f"{kind}_layer", name=esc(name), overlay=overlay, show=show)
         self.kind = kind
         self.data = data
         self.data_json = safe_json(data)
 
-    def render(self, **kwargs):
-        self._render_raw(**kwargs)
 
-
-class HtmlControl(_RawScript, MacroElement):
+class HtmlControl(ScriptMacro):
     """A Leaflet control (legend) holding HTML built from escaped parts."""
 
-    _template = Template(
-        """
+    TEMPLATE = """
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = cgMap.control({{ this._parent.get_name() }}, {{ this.html_json }},
+            var {{ this.get_name() }} = cgMap.control({{ this.parent_name }}, {{ this.html_json }},
                 {{ this.position_json }}, {{ this.class_json }});
         {% endmacro %}
         """
-    )
 
-    def __init__(self, html_text: str, *, position: str = "bottomright", css_class: str = "cg-legend"):
-        super().__init__()
-        self._name = "html_control"
+    def __init__(self, html_text: str, *, position: str = "bottomright", css_class: str = "cg-legend",
+                 kind: str = "html_control"):
+        super().__init__(kind=kind)
         self.html = html_text
         self.html_json, self.position_json, self.class_json = (safe_json(html_text), safe_json(position),
                                                               safe_json(css_class))
-
-    def render(self, **kwargs):
-        self._render_raw(**kwargs)
 
 
 class Banner(HtmlControl):
     """Plain text across the top of the map (e.g. "synthetic demo data")."""
 
-    _template = Template(
-        """
+    TEMPLATE = """
         {% macro script(this, kwargs) %}
-            cgMap.banner({{ this._parent.get_name() }}, {{ this.html_json }});
+            cgMap.banner({{ this.parent_name }}, {{ this.html_json }});
         {% endmacro %}
         """
-    )
 
     def __init__(self, text: str):
-        super().__init__(text, css_class="cg-banner")
-        self._name = "banner"
+        super().__init__(text, css_class="cg-banner", kind="banner")
 
 
-class LayerList(_RawScript, MacroElement):
+class LayerList(ScriptMacro):
     """The layer list (radio buttons for the area views, boxes for the overlays), folded on narrow maps.
 
     Like folium's ``LayerControl`` (add it after the layers), but whether it
     starts folded is decided in the page, from the map's size.
     """
 
-    _template = Template(
-        """
+    TEMPLATE = """
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = cgMap.layers({{ this._parent.get_name() }},
+            var {{ this.get_name() }} = cgMap.layers({{ this.parent_name }},
                 { {%- for key, val in this.base_layers %}{{ key|tojson }}: {{ val }}{{ "," if not loop.last }}{% endfor -%} },
                 { {%- for key, val in this.overlays %}{{ key|tojson }}: {{ val }}{{ "," if not loop.last }}{% endfor -%} });
         {% endmacro %}
         """
-    )
 
     def __init__(self):
-        super().__init__()
-        self._name = "layer_list"
+        super().__init__(kind="layer_list")
         self.base_layers, self.overlays = [], []
 
-    def render(self, **kwargs):
-        layers = [x for x in self._parent._children.values() if isinstance(x, Layer) and x.control]
+    def before_render(self) -> None:
+        layers = _folium.sibling_layers(self)
         self.base_layers = [(x.layer_name, x.get_name()) for x in layers if not x.overlay]
         self.overlays = [(x.layer_name, x.get_name()) for x in layers if x.overlay]
-        self._render_raw(**kwargs)
 
 
 #: A hatch pattern for areas with no data, referenced from CSS as ``url(#cg-hatch)``.
