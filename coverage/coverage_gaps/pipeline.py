@@ -444,8 +444,12 @@ def _data_notes(inputs: Inputs, demand_name: str, study: pd.DataFrame, territory
 
 
 def run_profile(profile: Profile | str | Path, *, data_dir=None, overrides: dict | None = None,
-                inputs: Inputs | None = None) -> Result:
-    """Load a profile's inputs and analyse them (the whole main job)."""
+                inputs: Inputs | None = None, trend: bool = True) -> Result:
+    """Load a profile's inputs and analyse them (the whole main job).
+
+    ``trend``: also load the quarters before the date used into ``Result.trend``
+    (:func:`coverage_gaps.trend.with_trend`; Asy_D11 demand only).
+    """
     if not isinstance(profile, Profile):
         profile = load_profile(profile, data_dir=data_dir, overrides=overrides)
     elif overrides:
@@ -453,7 +457,7 @@ def run_profile(profile: Profile | str | Path, *, data_dir=None, overrides: dict
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # rejects are reported in the Result, not as warnings
         inputs = inputs or load_inputs(profile)
-    return analyse(
+    result = analyse(
         inputs,
         {**profile.analysis, "location_precision": profile.meta.get("location_precision", "exact")},
         regions=profile.regions,
@@ -462,3 +466,8 @@ def run_profile(profile: Profile | str | Path, *, data_dir=None, overrides: dict
         generated=generated_on(profile),
         synthetic=bool(profile.meta.get("synthetic", False)),
     )
+    if not trend:
+        return result
+    from .trend import with_trend
+
+    return with_trend(result, profile, inputs)

@@ -1,0 +1,192 @@
+"""The need over time: each study area's people in need at the quarters before the date the analysis used.
+
+When the demand layer is a quarterly Home Office table (Asy_D11), the report
+says how the need has moved since a year ago and draws it for the first
+targets.  :func:`with_trend` loads the :data:`TREND_QUARTERS` quarters up to
+the date used (that date itself is the analysis's own figure, so the latest
+point is exactly the need the analysis counted), harmonised to the boundaries
+in use with the same options as the analysis (support types, population
+weights, code lookup), and keeps the study areas in ``Result.trend``.
+
+:func:`region_change` compares the need in the study areas now with four
+quarters earlier, or says in words why it cannot.
+
+Loading a quarter reads the Asy_D11 file again (about 0.7 s for the national
+file), so only :data:`TREND_QUARTERS` quarters are loaded, not the whole file.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, replace
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from .errors import CoverageGapsError
+from .result import Result
+from .schema import AREA_CODE
+from .summary import inside_coverage
+
+__all__ = ["TREND_QUARTERS", "TREND_COLUMNS", "with_trend", "region_change", "RegionChange", "quarter_words"]
+
+#: Quarters in the trend, the date used included: a year back (four quarters earlier) and the date itself.
+TREND_QUARTERS = 5
+#: Columns of ``Result.trend``.
+TREND_COLUMNS = [AREA_CODE, "date", "people"]
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def quarter_words(iso: str, *, form: str = "end") -> str:
+    """``"2024-09-30"`` -> ``"the end of September 2024"`` (``form="month"``: ``"September 2024"``;
+    ``"short"``: ``"Sep 2024"``)."""
+    try:
+        day = date.fromisoformat(str(iso)[:10])
+    except ValueError:
+        return str(iso)
+    month = _MONTHS[day.month - 1]
+    return {"short": f"{month[:3]} {day.year}", "month": f"{month} {day.year}"}.get(
+        form, f"the end of {month} {day.year}")
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({AREA_CODE: pd.Series(dtype=object), "date": pd.Series(dtype=object),
+                         "people": pd.Series(dtype=float)})
+
+
+def _layer(profile, name: str) -> dict | None:
+    for layer in profile.inputs.get("demand", []):
+        if layer.get("name") == name and layer.get("format") == "asy_d11":
+            return layer
+    return None
+
+
+def _options(profile, inputs, layer: dict) -> dict:
+    """The loader options the analysis used for this layer (support types, weights, code changes)."""
+    from . import vintages
+
+    options = {k: v for k, v in layer.items() if k not in ("name", "format", "path", "date")}
+    weight_name = profile.analysis.get("population")
+    weights = inputs.demand.get(weight_name) if weight_name else None
+    if weights is not None and weight_name in weights.table.columns:
+        options["weights"] = weights.table.set_index(AREA_CODE)[weight_name]
+        options["weight_label"] = weight_name
+    lookup = profile.inputs.get("code_lookup")
+    if lookup:
+        options["changes"] = vintages.code_changes(vintages.read_lookup(lookup["path"]))
+    return options
+
+
+def with_trend(result: Result, profile, inputs, *, quarters: int = TREND_QUARTERS) -> Result:
+    """``result`` with ``trend``: the need per study area at up to ``quarters`` quarters ending at the date used.
+
+    Parameters
+    ----------
+    result
+        The analysis of ``inputs``.
+    profile
+        The :class:`~coverage_gaps.config.Profile` the inputs came from (the demand layer's file and options).
+    inputs
+        The loaded inputs (the date used, the population weights).
+    quarters
+        How many quarters, the date used included.
+
+    Returns
+    -------
+    Result
+        Unchanged when the demand is not Asy_D11 or its file has one quarter up to the date used;
+        with a data note (and no trend) when an earlier quarter cannot be loaded.
+    """
+    from .scenarios import asy_d11_quarters, demand_series
+
+    name = str(result.settings.get("demand", ""))
+    layer = _layer(profile, name)
+    used = inputs.demand[name].date if layer is not None and name in inputs.demand else None
+    if used is None or quarters < 2:
+        return result
+    earlier = [q for q in asy_d11_quarters(layer["path"]) if q < str(used)][-(quarters - 1):]
+    if not earlier:
+        return result
+    codes = list(inputs.areas.table[AREA_CODE].astype(str))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # each quarter's rejects are the loader's, not the trend's
+            past = demand_series(layer["path"], area_codes=codes, dates=earlier, wide=False, name="people",
+                                 **_options(profile, inputs, layer))
+    except CoverageGapsError as exc:
+        note = f"The trend of {name.replace('_', ' ')} is not shown: an earlier quarter could not be loaded ({exc})"
+        return replace(result, notes=[*result.notes, note])
+    now = inputs.demand[name].table[[AREA_CODE, name]].rename(columns={name: "people"}).assign(date=str(used))
+    study = set(result.areas[AREA_CODE].astype(str))
+    table = pd.concat([past[TREND_COLUMNS], now[TREND_COLUMNS]], ignore_index=True)
+    table = table[table[AREA_CODE].astype(str).isin(study)]
+    wide = table.pivot(index=AREA_CODE, columns="date", values="people").reindex(sorted(study))
+    wide = wide.fillna(0.0)  # Asy_D11 leaves out areas with nobody on support that quarter
+    long = wide.stack().rename("people").reset_index()
+    long = long.sort_values(["date", AREA_CODE], kind="mergesort").reset_index(drop=True)
+    return replace(result, trend=long[TREND_COLUMNS].astype({AREA_CODE: object, "date": object, "people": float}))
+
+
+@dataclass(frozen=True)
+class RegionChange:
+    """The need in the study areas at the date used and four quarters earlier.
+
+    ``then`` and ``then_date`` are None when the trend has no quarter a year earlier;
+    ``why`` then says so in words.
+    """
+
+    now: float
+    now_date: str
+    then: float | None
+    then_date: str | None
+    why: str = ""
+
+    @property
+    def change(self) -> float:
+        return float("nan") if self.then is None else self.now - self.then
+
+    @property
+    def share(self) -> float:
+        """The change as a share of the figure a year earlier (NaN when that was 0 or is missing)."""
+        return self.change / self.then if self.then else float("nan")
+
+
+def _year_before(iso: str) -> str:
+    day = date.fromisoformat(iso[:10])
+    try:
+        return day.replace(year=day.year - 1).isoformat()
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28).isoformat()
+
+
+def region_change(result: Result) -> RegionChange | None:
+    """The need in the study areas (inside the supply data's coverage) now and four quarters earlier.
+
+    None when the Result has no trend (the demand is not quarterly, or one quarter only).
+    """
+    trend = result.trend
+    if trend is None or not len(trend) or trend["date"].nunique() < 2:
+        return None
+    areas = result.areas
+    inside = inside_coverage(areas)
+    codes = set(areas.loc[inside, AREA_CODE].astype(str))
+    totals = trend[trend[AREA_CODE].astype(str).isin(codes)].groupby("date")["people"].sum()
+    totals = totals.reindex(sorted(set(trend["date"])), fill_value=0.0)
+    now_date = str(totals.index[-1])
+    then_date = _year_before(now_date)
+    if then_date not in totals.index:
+        near = [d for d in totals.index if d < now_date]
+        return RegionChange(float(totals.iloc[-1]), now_date, None, None,
+                            why=f"the loaded quarters go back only to {quarter_words(near[0])}" if near
+                            and near[0] > then_date else f"the figures have no quarter ending {then_date}")
+    return RegionChange(float(totals.iloc[-1]), now_date, float(totals[then_date]), then_date)
+
+
+def area_series(result: Result, codes) -> tuple[list[str], np.ndarray]:
+    """The quarters (oldest first) and an ``len(codes) x quarters`` array of people for these area codes."""
+    trend = result.trend
+    wide = trend.pivot(index=AREA_CODE, columns="date", values="people")
+    wide = wide.reindex(index=[str(c) for c in codes], columns=sorted(wide.columns)).fillna(0.0)
+    return [str(d) for d in wide.columns], wide.to_numpy(dtype=float)
