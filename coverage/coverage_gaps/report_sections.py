@@ -127,13 +127,12 @@ def plan_section(plan, result: Result) -> dict | None:
     """
     if plan is None:
         return None
-    from .scenarios import OBJECTIVES
-
     after = plan.scenario.after
     measure = shortfall({**DEFAULT_ANALYSIS, **after.settings}, coverage=after.coverage)
     names = dict(zip(result.areas[AREA_CODE].astype(str), result.areas[AREA_NAME].astype(str)))
     closed = [names.get(str(c), str(c)) for c in plan.scenario.deserts_closed]
-    unit = "people" if plan.objective == "covered" else measure.label
+    unit = ("people newly within reach of a qualifying adviser" if plan.objective == "covered"
+            else f"fewer {measure.label}")
     picks = [{"order": str(int(p["order"])), "organisation": str(p["organisation"]),
               "area": str(p[AREA_NAME]) if pd.notna(p[AREA_NAME]) and str(p[AREA_NAME]) else "outside the areas studied",
               "gain": fmt_number(p["gain"]), "served": str(p["areas_served"] or "")}
@@ -145,9 +144,8 @@ def plan_section(plan, result: Result) -> dict | None:
                  "ratio": fmt_number(float(e["ratio"]) * 100, 1), "plan": people(e["plan_covered"]),
                  "status": str(e.get("status", ""))}
     return {
-        "asked": count_words(plan.k, "organisation"),
+        "asked": fmt_number(plan.k),
         "chosen": count_words(len(plan.picks), "organisation"),
-        "objective": OBJECTIVES[plan.objective],
         "gain_unit": unit,
         "picks": picks,
         "reach_before": people(plan.covered_before),
