@@ -97,13 +97,15 @@ def test_one_person_in_a_desert_lives_there_and_part_deserts_are_added(tiny):
 
 def test_no_desert_is_said_plainly_and_areas_with_no_figure_or_outside_coverage_are_not_counted(tiny):
     areas = _with_areas(tiny, demand=[np.nan, 800.0, 150.0, 300.0, 50.0, 0.0],
-                        gap=["no data", "drought", "below average", "at or above", "outside coverage",
+                        gap=["no data", "part desert", "below average", "at or above", "outside coverage",
                              "no recorded need"],
                         in_coverage=[True, True, True, True, False, True])
     text = _points(areas)["deserts"]
+    # counted: 800 + 150 + 300 + 0 = 1,250 (Ashby Vale has no figure, Alder Heath is outside the coverage)
     assert text == ("No area is an advice desert: in every area with recorded need, some of it is within 20 km of a "
-                    "qualifying adviser. 1 area with no figure for people on asylum support is counted in none of "
-                    "these.")
+                    "qualifying adviser; 800 people (64% of the 1,250 people on asylum support counted) live in part "
+                    "deserts (at least 50% of the area's need beyond 20 km). 1 area with no figure for people on "
+                    "asylum support is counted in none of these.")
 
 
 # --- the comparison with the benchmark -------------------------------------------------------------------------

@@ -48,10 +48,14 @@ def test_chart_numbers_are_the_raw_files_for_the_first_five_targets(demo):
         demo.areas.set_index("area_code").loc[raw.index, "area_name"])
     assert [ln["counts"] for ln in chart["lines"]] == [[f"{v:,}" for v in row] for row in raw.to_numpy()]
     assert [q["label"] for q in chart["quarters"]] == ["Dec 2023", "Mar 2024", "Jun 2024", "Sep 2024", "Dec 2024"]
+    shuffled = replace(demo, areas=demo.areas.iloc[::-1])  # the chart follows the ranks, not the row order
+    assert [ln["name"] for ln in trend_chart(shuffled)["lines"]] == [ln["name"] for ln in chart["lines"]]
 
 
 def test_no_chart_with_one_quarter():
     assert trend_chart(tiny_result()) is None
+    one = pd.DataFrame({"area_code": ["T00000A1", "T00000B1"], "date": ["2024-09-30"] * 2, "people": [5.0, 6.0]})
+    assert trend_chart(tiny_result(trend=one)) is None
     assert 'id="trend"' not in report.render_report(tiny_result())
 
 
