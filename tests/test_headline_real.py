@@ -25,7 +25,7 @@ HEREFORDSHIRE, COVENTRY = "E06000019", "E08000026"
 
 @pytest.fixture(scope="module")
 def wm(real_data):
-    return run_profile(WM, data_dir=real_data)
+    return run_profile(WM, data_dir=real_data, trend=True)  # the trend for the report's main points (issue 15)
 
 
 def test_west_midlands_no_area_with_a_shortfall_is_at_or_above(wm):

@@ -38,7 +38,7 @@ def _trend(totals: dict[str, list[float]]) -> pd.DataFrame:
     """A hand-made trend: area code -> people at each of QUARTERS."""
     rows = [{"area_code": code, "date": q, "people": float(v)}
             for code, values in totals.items() for q, v in zip(QUARTERS, values)]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["area_code", "date", "people"])
 
 
 @pytest.fixture(scope="module")
@@ -137,10 +137,13 @@ def test_comparison_names_the_territory_or_the_standard(tiny):
 
 
 def test_trend_without_quarters_says_it_cannot_be_shown(tiny):
-    assert _points(tiny)["trend"] == ("The change since a year ago is not shown: the figures for people on asylum "
-                                      "support are for one date only.")
-    dated = replace(tiny, sources=[replace(s, kind="asy_d11" if "Asy_D11" in s.name else s.kind)
-                                   for s in tiny.sources])
+    assert _points(tiny)["trend"] == ("The change since a year ago was not looked for in this run (the quarters "
+                                      "before the date used were not loaded).")
+    one = replace(tiny, trend=_trend({}))  # looked: no earlier quarter
+    assert _points(one)["trend"] == ("The change since a year ago is not shown: the figures for people on asylum "
+                                     "support are for one date only.")
+    dated = replace(one, sources=[replace(s, kind="asy_d11" if "Asy_D11" in s.name else s.kind)
+                                  for s in tiny.sources])
     assert _points(dated)["trend"].endswith("are for one date only (the end of September 2024).")
 
 
@@ -168,7 +171,7 @@ def test_trend_without_a_quarter_a_year_earlier_says_how_far_back_it_goes(tiny):
 
 @pytest.fixture(scope="module")
 def demo():
-    return run_profile(DEMO_PROFILE)
+    return run_profile(DEMO_PROFILE, trend=True)
 
 
 def _raw_demo_totals() -> pd.Series:

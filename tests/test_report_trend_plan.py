@@ -28,7 +28,7 @@ TWO_DESERTS = Path(__file__).resolve().parent / "data" / "plan_two_deserts" / "p
 
 @pytest.fixture(scope="module")
 def demo():
-    return run_profile(DEMO_PROFILE)
+    return run_profile(DEMO_PROFILE, trend=True)
 
 
 def _raw_first_targets(demo, n: int = 5) -> pd.DataFrame:

@@ -135,6 +135,9 @@ def _comparison(result: Result, measure: Shortfall, who: str, place: str) -> str
 
 
 def _trend(result: Result, who: str, place: str) -> str:
+    if result.trend is None:
+        return ("The change since a year ago was not looked for in this run (the quarters before the date used "
+                "were not loaded).")
     change = region_change(result)
     if change is None:
         dated = demand_date(result)

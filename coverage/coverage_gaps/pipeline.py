@@ -444,11 +444,12 @@ def _data_notes(inputs: Inputs, demand_name: str, study: pd.DataFrame, territory
 
 
 def run_profile(profile: Profile | str | Path, *, data_dir=None, overrides: dict | None = None,
-                inputs: Inputs | None = None, trend: bool = True) -> Result:
+                inputs: Inputs | None = None, trend: bool = False) -> Result:
     """Load a profile's inputs and analyse them (the whole main job).
 
     ``trend``: also load the quarters before the date used into ``Result.trend``
-    (:func:`coverage_gaps.trend.with_trend`; Asy_D11 demand only).
+    (:func:`coverage_gaps.trend.with_trend`; Asy_D11 demand only), for the report's
+    main points and trend chart.  Off by default: each quarter re-reads the file.
     """
     if not isinstance(profile, Profile):
         profile = load_profile(profile, data_dir=data_dir, overrides=overrides)

@@ -76,8 +76,9 @@ class Result:
     trend
         The need in each study area at each loaded quarter (issue 15, the report's trend):
         ``area_code, date, people``, oldest first, ending at the date the analysis used;
-        empty when the demand is not a quarterly table (Asy_D11) or holds one quarter only
-        (see :mod:`coverage_gaps.trend`).
+        empty when the demand is not a quarterly table (Asy_D11) or holds one quarter only;
+        None when the run did not look (``run_profile(..., trend=False)``, scenarios; see
+        :mod:`coverage_gaps.trend`).
     """
 
     areas: gpd.GeoDataFrame
@@ -96,8 +97,9 @@ class Result:
     harmonised: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["input", "date", "code", "to_codes", "people", "method"]))
     coverage: str = ""
-    #: Need per study area per quarter (issue 15): ``area_code, date, people``; empty when not quarterly.
-    trend: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["area_code", "date", "people"]))
+    #: Need per study area per quarter (issue 15): ``area_code, date, people``; empty when not quarterly,
+    #: None when not looked for.
+    trend: pd.DataFrame | None = None
 
     @property
     def targets(self) -> pd.DataFrame:

@@ -96,8 +96,8 @@ def with_trend(result: Result, profile, inputs, *, quarters: int = TREND_QUARTER
     Returns
     -------
     Result
-        Unchanged when the demand is not Asy_D11 or its file has one quarter up to the date used;
-        with a data note (and no trend) when an earlier quarter cannot be loaded.
+        With an empty ``trend`` when the demand is not Asy_D11 or its file has one quarter up to the
+        date used; with a data note (and no trend) when an earlier quarter cannot be loaded.
     """
     from .scenarios import asy_d11_quarters, demand_series
 
@@ -105,10 +105,10 @@ def with_trend(result: Result, profile, inputs, *, quarters: int = TREND_QUARTER
     layer = _layer(profile, name)
     used = inputs.demand[name].date if layer is not None and name in inputs.demand else None
     if used is None or quarters < 2:
-        return result
+        return replace(result, trend=_empty())
     earlier = [q for q in asy_d11_quarters(layer["path"]) if q < str(used)][-(quarters - 1):]
     if not earlier:
-        return result
+        return replace(result, trend=_empty())
     codes = list(inputs.areas.table[AREA_CODE].astype(str))
     try:
         with warnings.catch_warnings():
@@ -117,7 +117,7 @@ def with_trend(result: Result, profile, inputs, *, quarters: int = TREND_QUARTER
                                  **_options(profile, inputs, layer))
     except CoverageGapsError as exc:
         note = f"The trend of {name.replace('_', ' ')} is not shown: an earlier quarter could not be loaded ({exc})"
-        return replace(result, notes=[*result.notes, note])
+        return replace(result, notes=[*result.notes, note], trend=_empty())
     now = inputs.demand[name].table[[AREA_CODE, name]].rename(columns={name: "people"}).assign(date=str(used))
     study = set(result.areas[AREA_CODE].astype(str))
     table = pd.concat([past[TREND_COLUMNS], now[TREND_COLUMNS]], ignore_index=True)

@@ -88,7 +88,7 @@ def _plan(args) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # rejects are in the Result, not warnings
         inputs = load_inputs(profile)
-    before = run_profile(profile, inputs=inputs)
+    before = run_profile(profile, inputs=inputs, trend=args.report)  # the trend only for the report
     plan = best_to_train(inputs, profile.analysis, args.train, candidates=candidates, regions=profile.regions,
                          before=before, **plan_options(args))
     stage = None
