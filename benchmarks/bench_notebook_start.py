@@ -56,6 +56,7 @@ def _cells(profile: str | None, data_dir: str | None) -> tuple[float, list[tuple
                 t = time.perf_counter()
                 client.execute_cell(cell, index)
                 timings.append((cell.source.splitlines()[0][:90], time.perf_counter() - t))
+                print(f"    (cell {len(timings)} done: {timings[-1][1]:.2f} s)", file=sys.stderr, flush=True)
     finally:
         for k, v in old.items():
             if v is None:
