@@ -137,8 +137,8 @@ def test_comparison_names_the_territory_or_the_standard(tiny):
 
 
 def test_trend_without_quarters_says_it_cannot_be_shown(tiny):
-    assert _points(tiny)["trend"] == ("The change since a year ago was not looked for in this run (the quarters "
-                                      "before the date used were not loaded).")
+    assert _points(tiny)["trend"] == ("The change since a year ago is not shown: the quarters before the date used "
+                                      "were not loaded for this run.")
     one = replace(tiny, trend=_trend({}))  # looked: no earlier quarter
     assert _points(one)["trend"] == ("The change since a year ago is not shown: the figures for people on asylum "
                                      "support are for one date only.")
@@ -213,3 +213,19 @@ def test_main_points_stand_above_the_headline_figures_in_the_report(demo):
     assert page.index('id="main-points"') < page.index('id="fig-people"')
     for p in main_points(demo):
         assert p["text"].replace("'", "&#39;") in page
+
+
+def test_a_quarter_missing_from_the_file_is_named_not_bridged(tmp_path):
+    # The demo with its 2023-12-31 rows taken out: the trend falls back to the quarters the file has, and the
+    # change since a year ago is not made up from another quarter.
+    import shutil
+
+    folder = tmp_path / "demo"
+    shutil.copytree(DEMO_PROFILE.parent, folder)
+    raw = pd.read_csv(folder / "asy_d11.csv", dtype=str)
+    raw[raw["Date"] != "2023-12-31"].to_csv(folder / "asy_d11.csv", index=False)
+    result = run_profile(folder / DEMO_PROFILE.name, trend=True)
+    assert sorted(result.trend["date"].unique()) == ["2023-09-30", "2024-03-31", "2024-06-30", "2024-09-30",
+                                                     "2024-12-31"]
+    assert _points(result)["trend"] == ("The change since a year ago is not shown: the figures have no count for "
+                                        "the end of December 2023, a year earlier.")

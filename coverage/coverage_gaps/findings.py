@@ -67,7 +67,8 @@ def _first_target(areas: pd.DataFrame, s: dict, measure: Shortfall) -> str:
         "below standard": "below the standard",
     }.get(str(first[GAP]), str(first[GAP]))
     most = ", the most of any area" if len(ranked) > 1 and float(unmet.iloc[0]) >= float(unmet.max()) else ""
-    return f"The first target is {first[AREA_NAME]}: {words}, with {_people_label(float(unmet.iloc[0]), measure)}{most}."
+    short = _people_label(float(unmet.iloc[0]), measure)
+    return f"The first target is {first[AREA_NAME]}: {words}, with {short}{most}."
 
 
 def _deserts(areas: pd.DataFrame, s: dict, who: str) -> str:
@@ -119,7 +120,8 @@ def region_access(result: Result) -> float:
 def _comparison(result: Result, measure: Shortfall, who: str, place: str) -> str:
     here, bench = region_access(result), float(result.benchmark)
     if not (np.isfinite(here) and np.isfinite(bench) and bench > 0):
-        return f"Access in {place} cannot be compared with the benchmark: no area has both a figure for need and access."
+        return (f"Access in {place} cannot be compared with the benchmark: no area has both a figure for need "
+                "and access.")
     if measure.standard:
         named = measure.benchmark_words.replace("the standard: ", "the standard of ")
     else:
@@ -136,8 +138,8 @@ def _comparison(result: Result, measure: Shortfall, who: str, place: str) -> str
 
 def _trend(result: Result, who: str, place: str) -> str:
     if result.trend is None:
-        return ("The change since a year ago was not looked for in this run (the quarters before the date used "
-                "were not loaded).")
+        return ("The change since a year ago is not shown: the quarters before the date used were not loaded "
+                "for this run.")
     change = region_change(result)
     if change is None:
         dated = demand_date(result)

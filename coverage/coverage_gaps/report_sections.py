@@ -57,7 +57,7 @@ def trend_chart(result: Result, *, areas: int = TREND_AREAS) -> dict | None:
     -------
     dict
         ``view_box``, ``lines`` (each ``rank``, ``name``, ``colour``, ``dash``,
-        ``points`` (SVG polyline), ``dots`` (``x``, ``y``, ``label``), ``values``
+        ``points`` (SVG polyline), ``dots`` (``x``, ``y``, ``label``), ``counts``
         (formatted, one per quarter), ``end`` (rank label position)), ``ticks``
         (y axis), ``quarters`` (``x``, ``label``, ``words``), ``title``,
         ``description`` and ``who``.
@@ -102,7 +102,8 @@ def trend_chart(result: Result, *, areas: int = TREND_AREAS) -> dict | None:
     description = (f"{who[:1].upper() + who[1:]} in the first {count_words(len(lines), 'target area')}, each quarter "
                    f"from {first} to {last}: " + "; ".join(f"{ln['name']} {ln['change']}" for ln in lines) + ".")
     return {"view_box": f"0 0 {_W:.0f} {_H:.0f}", "lines": lines, "ticks": ticks, "quarters": labels,
-            "axis": {"left": f"{_LEFT:.1f}", "tick_x": f"{_LEFT - 6:.1f}", "right": f"{_W - _RIGHT:.1f}", "bottom": f"{_TOP + plot_h:.1f}",
+            "axis": {"left": f"{_LEFT:.1f}", "tick_x": f"{_LEFT - 6:.1f}", "right": f"{_W - _RIGHT:.1f}",
+                     "bottom": f"{_TOP + plot_h:.1f}",
                      "label_y": f"{_H - 10:.1f}"},
             "title": f"{who[:1].upper() + who[1:]} in the first {count_words(len(lines), 'target area')}, "
                      f"{quarter_words(quarters[0], form='month')} to {quarter_words(quarters[-1], form='month')}",
@@ -134,7 +135,8 @@ def plan_section(plan, result: Result) -> dict | None:
     unit = ("people newly within reach of a qualifying adviser" if plan.objective == "covered"
             else f"fewer {measure.label}")
     picks = [{"order": str(int(p["order"])), "organisation": str(p["organisation"]),
-              "area": str(p[AREA_NAME]) if pd.notna(p[AREA_NAME]) and str(p[AREA_NAME]) else "outside the areas studied",
+              "area": (str(p[AREA_NAME]) if pd.notna(p[AREA_NAME]) and str(p[AREA_NAME])
+                       else "outside the areas studied"),
               "gain": fmt_number(p["gain"]), "served": str(p["areas_served"] or "")}
              for _, p in plan.picks.iterrows()]
     exact = None

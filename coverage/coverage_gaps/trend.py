@@ -17,6 +17,7 @@ file), so only :data:`TREND_QUARTERS` quarters are loaded, not the whole file.
 
 from __future__ import annotations
 
+import calendar
 import warnings
 from dataclasses import dataclass, replace
 from datetime import date
@@ -49,6 +50,18 @@ def quarter_words(iso: str, *, form: str = "end") -> str:
     month = _MONTHS[day.month - 1]
     return {"short": f"{month[:3]} {day.year}", "month": f"{month} {day.year}"}.get(
         form, f"the end of {month} {day.year}")
+
+
+def _quarter_ends_before(iso: str, count: int) -> list[str]:
+    """The ``count`` quarter ends before ``iso`` (a quarter end), oldest first: "2024-09-30" -> ..., "2024-06-30"."""
+    day = date.fromisoformat(iso[:10])
+    year, month, out = day.year, day.month, []
+    for _ in range(count):
+        month -= 3
+        if month <= 0:
+            year, month = year - 1, month + 12
+        out.append(date(year, month, calendar.monthrange(year, month)[1]).isoformat())
+    return out[::-1]
 
 
 def _empty() -> pd.DataFrame:
@@ -97,7 +110,7 @@ def with_trend(result: Result, profile, inputs, *, quarters: int = TREND_QUARTER
     -------
     Result
         With an empty ``trend`` when the demand is not Asy_D11 or its file has one quarter up to the
-        date used; with a data note (and no trend) when an earlier quarter cannot be loaded.
+        date used; with a data note and ``trend`` None when an earlier quarter cannot be loaded.
     """
     from .scenarios import asy_d11_quarters, demand_series
 
@@ -106,18 +119,26 @@ def with_trend(result: Result, profile, inputs, *, quarters: int = TREND_QUARTER
     used = inputs.demand[name].date if layer is not None and name in inputs.demand else None
     if used is None or quarters < 2:
         return replace(result, trend=_empty())
-    earlier = [q for q in asy_d11_quarters(layer["path"]) if q < str(used)][-(quarters - 1):]
-    if not earlier:
-        return replace(result, trend=_empty())
     codes = list(inputs.areas.table[AREA_CODE].astype(str))
-    try:
+    options = _options(profile, inputs, layer)
+
+    def load(dates):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # each quarter's rejects are the loader's, not the trend's
-            past = demand_series(layer["path"], area_codes=codes, dates=earlier, wide=False, name="people",
-                                 **_options(profile, inputs, layer))
-    except CoverageGapsError as exc:
-        note = f"The trend of {name.replace('_', ' ')} is not shown: an earlier quarter could not be loaded ({exc})"
-        return replace(result, notes=[*result.notes, note], trend=_empty())
+            return demand_series(layer["path"], area_codes=codes, dates=dates, wide=False, name="people", **options)
+
+    try:
+        past = load(_quarter_ends_before(str(used), quarters - 1))  # the usual case: no read to list the dates
+    except CoverageGapsError:
+        earlier = [q for q in asy_d11_quarters(layer["path"]) if q < str(used)][-(quarters - 1):]
+        if not earlier:
+            return replace(result, trend=_empty())
+        try:
+            past = load(earlier)
+        except CoverageGapsError as exc:
+            note = (f"The trend of {name.replace('_', ' ')} is not shown: an earlier quarter could not be loaded "
+                    f"({exc})")
+            return replace(result, notes=[*result.notes, note], trend=None)  # not loaded (not "one quarter only")
     now = inputs.demand[name].table[[AREA_CODE, name]].rename(columns={name: "people"}).assign(date=str(used))
     study = set(result.areas[AREA_CODE].astype(str))
     table = pd.concat([past[TREND_COLUMNS], now[TREND_COLUMNS]], ignore_index=True)
@@ -177,10 +198,10 @@ def region_change(result: Result) -> RegionChange | None:
     now_date = str(totals.index[-1])
     then_date = _year_before(now_date)
     if then_date not in totals.index:
-        near = [d for d in totals.index if d < now_date]
-        return RegionChange(float(totals.iloc[-1]), now_date, None, None,
-                            why=f"the loaded quarters go back only to {quarter_words(near[0])}" if near
-                            and near[0] > then_date else f"the figures have no quarter ending {then_date}")
+        oldest = str(totals.index[0])
+        why = (f"the loaded quarters go back only to {quarter_words(oldest)}" if oldest > then_date
+               else f"the figures have no count for {quarter_words(then_date)}, a year earlier")
+        return RegionChange(float(totals.iloc[-1]), now_date, None, None, why=why)
     return RegionChange(float(totals.iloc[-1]), now_date, float(totals[then_date]), then_date)
 
 
