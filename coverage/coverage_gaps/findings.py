@@ -19,12 +19,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._gap import gap_categories
 from ._text import count_words, fmt_number, fmt_share, people
 from .config import DEFAULT_ANALYSIS
 from .gaps import demand_label, shortfall
 from .gaps.categories import Shortfall
 from .result import Result
-from .schema import ACCESS, AREA_NAME, DEMAND, GAP, SHARE_BEYOND_REACH, UNMET_DEMAND
+from .schema import ACCESS, AREA_NAME, DEMAND, SHARE_BEYOND_REACH, UNMET_DEMAND
 from .summary import demand_date, inside_coverage
 from .trend import quarter_words, region_change
 
@@ -65,7 +66,9 @@ def _first_target(areas: pd.DataFrame, s: dict, measure: Shortfall) -> str:
                    f"{fmt_share(float(s['drought_share']))} of {average})",
         "below average": "below the average access",
         "below standard": "below the standard",
-    }.get(str(first[GAP]), str(first[GAP]))
+    }
+    category = str(gap_categories(ranked).iloc[0])
+    words = words.get(category, category)
     most = ", the most of any area" if len(ranked) > 1 and float(unmet.iloc[0]) >= float(unmet.max()) else ""
     short = _people_label(float(unmet.iloc[0]), measure)
     return f"The first target is {first[AREA_NAME]}: {words}, with {short}{most}."
@@ -74,7 +77,7 @@ def _first_target(areas: pd.DataFrame, s: dict, measure: Shortfall) -> str:
 def _deserts(areas: pd.DataFrame, s: dict, who: str) -> str:
     inside = inside_coverage(areas)
     demand = pd.to_numeric(areas[DEMAND], errors="coerce").astype(float).where(inside)
-    gap = areas[GAP].astype(str)
+    gap = gap_categories(areas)  # the gap column, or (older Results) from the desert / drought flags
     total = float(demand.sum())
     km = fmt_number(s["catchment_km"], 0)
     no_data = int((inside & gap.eq("no data")).sum())
