@@ -108,7 +108,7 @@ def test_the_relative_measure_sentence_is_there_only_without_a_standard():
     assert "a shortage everywhere" not in relative  # the words are the caveat's own, checked next
     assert "if every area were short of advice, none would show a shortfall here" in _visible(relative)
     assert "people below the average access" in _visible(relative)
-    standard = tiny_result(settings={**tiny_result().settings, "people_per_adviser": 200})
+    standard = tiny_result(settings=tiny_result().settings.replace(people_per_adviser=200))
     page = report.render_report(standard)
     assert 'id="relative-caveat"' not in page
     assert "none would show a shortfall here" not in page
@@ -141,7 +141,7 @@ def test_empty_candidates_say_whether_a_partner_list_was_supplied(tmp_path):
 
 
 def test_the_report_table_lists_the_first_report_top_areas():
-    page = report.render_report(tiny_result(settings={**tiny_result().settings, "report_top": 2}))
+    page = report.render_report(tiny_result(settings=tiny_result().settings.replace(report_top=2)))
     assert page.count('<tr data-code="') == 2
     assert "The first 2 of 6 areas (the full list is in the CSV and XLSX exports)" in page
 

@@ -7,6 +7,7 @@ import pytest
 import coverage_gaps as cg
 from coverage_gaps.cli import DEMO_PROFILE
 from coverage_gaps.errors import InvalidValueError
+from coverage_gaps.settings import PublishSettings
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +84,7 @@ def test_run_coarsens_provider_points_in_map_and_report_alike(demo, tmp_path):
     exact = f"[{point.y:.5f},{point.x:.5f},"  # how the map stores a provider point
     write_report_and_map(result, tmp_path / "exact.html", tmp_path / "exact_map.html")
     assert exact in (tmp_path / "exact_map.html").read_text()
-    result.settings["location_precision"] = "area"
+    result.publish = PublishSettings(point_precision="area")
     write_report_and_map(result, tmp_path / "coarse.html", tmp_path / "coarse_map.html")
     for name in ("coarse_map.html", "coarse.html"):
         assert exact not in (tmp_path / name).read_text(), name

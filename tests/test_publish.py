@@ -2,7 +2,7 @@
 
 One run of the demo whose partner list has ``Organisation``, ``Name`` (a contact
 person), ``Contact``, ``Phone``, ``Email`` and ``Notes`` columns, published with
-``location_precision = "area"``.  Every output is searched: map.html,
+``[publish] point_precision = "area"``.  Every output is searched: map.html,
 report.html, targets.csv, targets.xlsx, areas.gpkg, rejects.csv, plan.csv, the
 notebook widget's drill-down, ``check`` (text and ``--json``) and what ``run``,
 ``targets`` and ``plan`` print.
@@ -56,7 +56,7 @@ def published(tmp_path_factory):
     profile = DEMO_PROFILE.read_text(encoding="utf-8").replace('path = "partners.csv"',
                                                                  f'path = "{tmp / "partners.csv"}"')
     assert str(tmp) in profile
-    profile = profile.replace("[profile]\n", f'[profile]\nlocation_precision = "area"\ndata_dir = "{DEMO}"\n', 1)
+    profile = profile.replace("[profile]\n", f'[profile]\ndata_dir = "{DEMO}"\n', 1) + '\n[publish]\npoint_precision = "area"\n'
     (tmp / "profile.toml").write_text(profile, encoding="utf-8")
     args = str(tmp / "profile.toml")
     texts: dict[str, str] = {}

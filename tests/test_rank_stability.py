@@ -25,7 +25,7 @@ def demo():
 
 def _run(demo, **settings):
     profile, inputs = demo
-    return analyse(inputs, {**profile.analysis, **settings}, regions=profile.regions)
+    return analyse(inputs, profile.analysis.replace(**settings), regions=profile.regions)
 
 
 def test_stability_columns_equal_six_separate_runs(demo):

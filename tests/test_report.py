@@ -12,6 +12,7 @@ import shapely
 
 from coverage_gaps import report
 from coverage_gaps.errors import InvalidValueError
+from coverage_gaps.settings import PublishSettings
 from coverage_gaps.sources import describe_source
 
 from _result_fixtures import HOSTILE_BACKTICK, HOSTILE_IMG, HOSTILE_TEMPLATE, tiny_result
@@ -210,7 +211,7 @@ def test_public_result_keeps_allow_listed_provider_fields_only(result):
 
 
 def test_district_precision_moves_points_to_grid_cell_centres():
-    result = tiny_result(settings={**tiny_result().settings, "location_precision": "district"})
+    result = replace(tiny_result(), publish=PublishSettings(point_precision="district"))
     public = report.public_result(result)
     xy = shapely.get_coordinates(public.providers.geometry.to_numpy())
     assert np.all(xy % 2000 == 1000)  # centre of a 2 km cell
@@ -228,7 +229,7 @@ def test_area_precision_puts_every_provider_on_its_area_centre(result):
 
 
 def test_unknown_precision_is_a_clear_error(result):
-    with pytest.raises(InvalidValueError, match=r"column 'location_precision': location precision not recognised "
+    with pytest.raises(InvalidValueError, match=r"column '\[publish\] point_precision': point precision not recognised "
                                                 r"\(got 'street'; expected exact, district, area\)"):
         report.public_result(result, precision="street")
 

@@ -58,7 +58,7 @@ def test_first_target_names_the_area_its_category_and_its_shortfall_in_people(ti
 def test_a_shortfall_that_rounds_to_one_reads_one_person_and_a_standard_says_unmet_against_it(tiny):
     one = _with_areas(tiny, unmet_demand=[0.6, 0.4, 0.0, 0.0, 0.0, 0.0])
     assert "with about 1 person below the average access" in _points(one)["first_target"]
-    standard = replace(one, settings={**one.settings, "people_per_adviser": 200})
+    standard = replace(one, settings=one.settings.replace(people_per_adviser=200))
     assert "with about 1 person's need unmet against one adviser per 200 people" in \
         _points(standard)["first_target"]
 
@@ -127,7 +127,7 @@ def test_comparison_names_the_average_as_a_comparison_not_a_standard(tiny):
 def test_comparison_names_the_territory_or_the_standard(tiny):
     national = replace(tiny, coverage="England and Wales")
     assert "68% below the average across England and Wales (2.00)" in _points(national)["comparison"]
-    standard = replace(tiny, settings={**tiny.settings, "people_per_adviser": 200}, benchmark=5.0)
+    standard = replace(tiny, settings=tiny.settings.replace(people_per_adviser=200), benchmark=5.0)
     text = _points(standard)["comparison"]
     assert "87% below the standard of one adviser per 200 people (5.00)." in text  # 1 - 0.644 / 5
     assert "not a standard of need" not in text

@@ -17,12 +17,14 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._settings import (Setting, _benchmark, _catchments, _columns, _decay_table, _grid_decays, _iso_date, _region,
+from ._rules import (Setting, _benchmark, _catchments, _columns, _decay_table, _grid_decays, _iso_date, _region,
                         _texts)
-from ._settings import problem as _value_problem
+from ._rules import problem as _value_problem
 from .errors import ProfileError
+from .settings import POINT_PRECISIONS, AnalysisSettings, PublishSettings
 
-__all__ = ["Profile", "load_profile", "parse_overrides", "DEFAULT_ANALYSIS"]
+__all__ = ["Profile", "load_profile", "parse_overrides", "check_analysis", "DEFAULT_ANALYSIS", "AnalysisSettings",
+           "PublishSettings"]
 
 _STR, _NUM, _BOOL, _LIST, _TABLE = str, (int, float), bool, list, dict
 
@@ -41,8 +43,8 @@ _SCHEMA: dict[str, dict[str, Setting]] = {
         "region_name": Setting(_STR),
         "generated_on": Setting(_STR, check=_iso_date),
         "data_dir": Setting(_STR),
-        "location_precision": Setting(_STR, choices=("exact", "district", "area")),
     },
+    "publish": {"point_precision": Setting(_STR, choices=POINT_PRECISIONS)},  # the grid points are published on
     "inputs.areas": {"path": Setting(_STR), "code_column": Setting(_STR), "name_column": Setting(_STR),
                      "layer": Setting(_STR)},
     "inputs.region_lookup": {"path": Setting(_STR), "area_code_column": Setting(_STR),
@@ -80,39 +82,43 @@ _SCHEMA: dict[str, dict[str, Setting]] = {
         "role": Setting(_STR, choices=("supply", "candidates")),
         "coverage": Setting(_STR, choices=_TERRITORIES[1:]),  # territory the file covers (partner lists)
     },
+    # the rules of each [analysis] setting; its type and default: coverage_gaps.settings.AnalysisSettings
     "analysis": {
-        "demand": Setting(_STR, "asylum_support"),  # demand column that drives access and ranking
-        "population": Setting(_STR, "population"),  # residents, for rates per 10,000
-        "catchment_km": Setting(_NUM, 30.0, low=0, low_open=True, high=_KM),
-        "decay": Setting(_STR, "gaussian", choices=("step", "gaussian", "table")),  # step = plain 2SFCA
-        "decay_table": Setting(_LIST, [], check=_decay_table),  # [[upper_km, weight], ...] when decay = "table"
-        "rule": Setting(_STR, "asylum", choices=("asylum", "immigration", "any")),  # which providers are supply
-        "drought_share": Setting(_NUM, 0.5, low=0, low_open=True, high=1),  # drought: access below this share
-        "benchmark": Setting((str, int, float), "all", check=_benchmark),  # "all", or a number per 1,000
-        "people_per_adviser": Setting(_NUM, 0.0, low=0),  # a standard: one adviser per N people (0 = unused)
-        "rank_by": Setting(_STR, "unmet_demand", choices=("unmet_demand", "demand", "nearest_km", "demand_per_10k",
-                                                          "access", "coverage_share", "capacity_per_1k_demand")),
-        "min_demand": Setting(_NUM, 0.0, low=0),
-        "candidate_km": Setting(_NUM, 20.0, low=0, high=_KM),  # candidates to train: inside or within this
-        "top": Setting(int, 10, low=1),
-        "trained_capacity": Setting(_NUM, 1.0, low=0, high=10_000),  # one organisation once trained (scenarios)
-        "subareas": Setting(_BOOL, True),  # use the finer layer for demand points when one is given
+        "demand": Setting(_STR),  # demand column that drives access and ranking
+        "population": Setting(_STR),  # residents, for rates per 10,000
+        "catchment_km": Setting(_NUM, low=0, low_open=True, high=_KM),
+        "decay": Setting(_STR, choices=("step", "gaussian", "table")),  # step = plain 2SFCA
+        "decay_table": Setting(_LIST, check=_decay_table),  # [[upper_km, weight], ...] when decay = "table"
+        "rule": Setting(_STR, choices=("asylum", "immigration", "any")),  # which providers are supply
+        "drought_share": Setting(_NUM, low=0, low_open=True, high=1),  # drought: access below this share
+        "benchmark": Setting((str, int, float), check=_benchmark),  # "all", or a number per 1,000
+        "people_per_adviser": Setting(_NUM, low=0),  # a standard: one adviser per N people (0 = unused)
+        "rank_by": Setting(_STR, choices=("unmet_demand", "demand", "nearest_km", "demand_per_10k",
+                                              "access", "coverage_share", "capacity_per_1k_demand")),
+        "min_demand": Setting(_NUM, low=0),
+        "candidate_km": Setting(_NUM, low=0, high=_KM),  # candidates to train: inside or within this
+        "top": Setting(int, low=1),
+        "trained_capacity": Setting(_NUM, low=0, high=10_000),  # one organisation once trained (scenarios)
+        "subareas": Setting(_BOOL),  # use the finer layer for demand points when one is given
         # issue 13: gap categories, capacity units, headline figures, rank stability, the report's table
-        "part_desert_share": Setting(_NUM, 0.5, low=0, low_open=True, high=1),  # part desert: need beyond reach
-        "capacity_unit": Setting(_STR, "office", choices=("office", "organisation")),  # without a capacity column
-        "headline_min_demand": Setting(_NUM, 100.0, low=0),  # headline: areas with more need and no local provider
-        "stability_catchment_km": Setting(_LIST, [20.0, 30.0, 45.0], check=_catchments),  # rank stability grid
-        "stability_decay": Setting(_LIST, ["step", "gaussian"], check=_grid_decays),  # ([] = no stability columns)
-        "report_top": Setting(int, 200, low=1),  # the report's table lists this many areas; CSV/XLSX every one
+        "part_desert_share": Setting(_NUM, low=0, low_open=True, high=1),  # part desert: need beyond reach
+        "capacity_unit": Setting(_STR, choices=("office", "organisation")),  # without a capacity column
+        "headline_min_demand": Setting(_NUM, low=0),  # headline: areas with more need and no local provider
+        "stability_catchment_km": Setting(_LIST, check=_catchments),  # rank stability grid
+        "stability_decay": Setting(_LIST, check=_grid_decays),  # ([] = no stability columns)
+        "report_top": Setting(int, low=1),  # the report's table lists this many areas; CSV/XLSX every one
         # territory the supply data covers; "" = from the provider files (the LAA directory: England and Wales)
-        "coverage": Setting(_STR, "", choices=_TERRITORIES),
+        "coverage": Setting(_STR, choices=_TERRITORIES),
     },
 }
 #: Keys a [sources.<input>] table may hold (see coverage_gaps.sources.describe_source).
 _SOURCE_KEYS = ("name", "date", "licence", "attribution", "url")
 
-#: Defaults for the ``[analysis]`` section.
-DEFAULT_ANALYSIS: dict = {k: copy.copy(v.default) for k, v in _SCHEMA["analysis"].items()}
+if list(_SCHEMA["analysis"]) != AnalysisSettings.profile_keys():  # a setting added to one and not the other
+    raise RuntimeError("config._SCHEMA['analysis'] and settings.AnalysisSettings name different settings: "
+                       f"{sorted(set(_SCHEMA['analysis']) ^ set(AnalysisSettings.profile_keys()))}")
+#: Defaults for the ``[analysis]`` section, as a dict (the defaults themselves: :class:`AnalysisSettings`).
+DEFAULT_ANALYSIS: dict = AnalysisSettings().as_dict()
 _REQUIRED = {
     "inputs.areas": ("path",),
     "inputs.region_lookup": ("path",),
@@ -128,13 +134,14 @@ _LIST_SECTIONS = ("inputs.demand", "inputs.providers")
 
 @dataclass
 class Profile:
-    """A validated profile: inputs with resolved paths, and analysis settings."""
+    """A validated profile: inputs with resolved paths, and typed analysis and publishing settings."""
 
     path: Path | None
     meta: dict
     inputs: dict
-    analysis: dict
+    analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     sources: dict = field(default_factory=dict)
+    publish: PublishSettings = field(default_factory=PublishSettings)
 
     @property
     def title(self) -> str:
@@ -142,17 +149,34 @@ class Profile:
 
     def with_settings(self, **settings) -> "Profile":
         """A copy with some ``[analysis]`` settings replaced (checked like ``--set``)."""
-        problems: list[str] = []
-        _check_table("analysis", settings, problems)
-        if problems:
-            raise ProfileError(self.path, problems)
+        check_analysis(settings, where=self.path)
         return Profile(path=self.path, meta=dict(self.meta), inputs=self.inputs,
-                       analysis={**self.analysis, **settings}, sources=self.sources)
+                       analysis=self.analysis.replace(**settings), sources=self.sources, publish=self.publish)
 
     @property
     def regions(self) -> list[str]:
         region = self.meta.get("region", [])
         return [region] if isinstance(region, str) and region else list(region)
+
+
+def check_analysis(settings: dict, *, where="settings") -> None:
+    """Check ``[analysis]`` settings (some or all) against their rules; one ProfileError lists every problem.
+
+    ``where`` names the source in the message (a profile path, ``--set`` or ``settings``).
+    """
+    problems: list[str] = []
+    internal = set(AnalysisSettings.__dataclass_fields__) - set(AnalysisSettings.profile_keys())
+    _check_table("analysis", {k: v for k, v in settings.items() if k not in internal}, problems)
+    problems.extend(_together_problems(settings))
+    if problems:
+        raise ProfileError(where, problems)
+
+
+def _together_problems(settings: dict) -> list[str]:
+    """What is wrong with settings taken together (each alone may be right)."""
+    if settings.get("decay") == "table" and not settings.get("decay_table"):
+        return ["[analysis] decay = 'table' needs decay_table = [[upper_km, weight], ...]"]
+    return []
 
 
 def _check_table(where: str, table: object, problems: list[str]) -> None:
@@ -216,13 +240,18 @@ def _resolve(where: str, table: dict, base: Path, problems: list[str]) -> None:
         table["path"] = path
 
 
-def _validate(raw: dict, base: Path, problems: list[str]) -> tuple[dict, dict, dict, dict]:
-    known_top = {"profile", "inputs", "analysis", "sources"}
+def _validate(raw: dict, base: Path, problems: list[str]) -> tuple[dict, dict, dict, dict, dict]:
+    known_top = {"profile", "inputs", "analysis", "sources", "publish"}
     for key in raw:
         if key not in known_top:
             problems.append(f"unknown section [{key}]; known sections: {', '.join(sorted(known_top))}")
     meta = raw.get("profile", {})
+    if isinstance(meta, dict) and "location_precision" in meta:  # renamed: it is not a provider's geocoding precision
+        problems.append(f"[profile] location_precision = {meta.pop('location_precision')!r} has moved: write it as "
+                        "[publish] point_precision (the grid provider points are published on)")
     _check_table("profile", meta, problems)
+    publish = raw.get("publish", {})
+    _check_table("publish", publish, problems)
     inputs = raw.get("inputs", {})
     if not isinstance(inputs, dict):
         problems.append("[inputs] should hold [inputs.<name>] tables")
@@ -254,7 +283,7 @@ def _validate(raw: dict, base: Path, problems: list[str]) -> tuple[dict, dict, d
         problems.append("[sources] should be a table of [sources.<name>] tables")
     else:
         _check_sources(sources, inputs, problems)
-    return meta, inputs, analysis, sources
+    return meta, inputs, analysis, sources, publish
 
 
 def load_profile(path: str | Path, *, data_dir: str | Path | None = None, overrides: dict | None = None) -> Profile:
@@ -294,19 +323,18 @@ def load_profile(path: str | Path, *, data_dir: str | Path | None = None, overri
     else:
         base = path.parent
     raw = copy.deepcopy(raw)
-    meta, inputs, analysis, sources = _validate(raw, base, problems)
-    settings = dict(DEFAULT_ANALYSIS)
-    settings.update(analysis if isinstance(analysis, dict) else {})
+    meta, inputs, analysis, sources, publish = _validate(raw, base, problems)
+    settings = dict(analysis if isinstance(analysis, dict) else {})
     if overrides:
         wrong = []
         _check_table("analysis", overrides, wrong)
         problems.extend(f"--set {p.removeprefix('[analysis] ')}" for p in wrong)
         settings.update(overrides)
-    if settings.get("decay") == "table" and not settings.get("decay_table"):
-        problems.append("[analysis] decay = 'table' needs decay_table = [[upper_km, weight], ...]")
+    problems.extend(_together_problems(settings))
     if problems:
         raise ProfileError(path, problems)
-    return Profile(path=path, meta=meta, inputs=inputs, analysis=settings, sources=sources)
+    return Profile(path=path, meta=meta, inputs=inputs, analysis=AnalysisSettings(**settings), sources=sources,
+                   publish=PublishSettings(**publish))
 
 
 def parse_overrides(items: list[str] | None) -> dict:

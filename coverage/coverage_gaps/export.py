@@ -103,7 +103,7 @@ def candidates_sheet(result) -> pd.DataFrame:
     if len(result.candidates):
         return result.candidates
     supplied = partner_list_supplied(result.sources, result.providers)
-    text = no_candidates_text(partner_list=supplied, within_km=float(result.settings.get("candidate_km", 20.0)))
+    text = no_candidates_text(partner_list=supplied, within_km=float(result.settings.candidate_km))
     where = " of any target area" if supplied else ""
     return pd.DataFrame({"note": [f"No partners to train: {text[:1].lower() + text[1:]}{where}"]})
 
@@ -120,7 +120,8 @@ def about_table(result) -> pd.DataFrame:
     measure = shortfall(result.settings, coverage=getattr(result, "coverage", ""))
     rows.append((measure.column, measure.label + (f". {measure.caveat}" if measure.caveat else "")))
     rows += [("warning", w) for w in data_warnings(result)]
-    rows += [(f"setting: {k}", str(v)) for k, v in sorted(result.settings.items())]
+    rows += [(f"setting: {k}", str(v)) for k, v in sorted(result.settings.as_dict().items())]
+    rows += [("publish: point_precision", result.publish.point_precision)]
     for src in result.sources:
         detail = "; ".join(x for x in (src.file, f"dated {src.date}" if src.date else "", src.licence,
                                         src.attribution) if x)

@@ -21,10 +21,10 @@ import pandas as pd
 
 from ._gap import gap_categories
 from ._text import count_words, fmt_number, fmt_share, people
-from .config import DEFAULT_ANALYSIS
 from .gaps import demand_label, shortfall
 from .gaps.categories import Shortfall
 from .result import Result
+from .settings import AnalysisSettings
 from .schema import ACCESS, AREA_NAME, DEMAND, SHARE_BEYOND_REACH, UNMET_DEMAND
 from .summary import demand_date, inside_coverage
 from .trend import quarter_words, region_change
@@ -45,7 +45,7 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _first_target(areas: pd.DataFrame, s: dict, measure: Shortfall) -> str:
+def _first_target(areas: pd.DataFrame, s: AnalysisSettings, measure: Shortfall) -> str:
     ranked = areas[pd.to_numeric(areas["rank"], errors="coerce").notna()]
     if ranked.empty:
         return "No area is ranked, so there is no first target: no area studied has a figure for the need."
@@ -55,7 +55,7 @@ def _first_target(areas: pd.DataFrame, s: dict, measure: Shortfall) -> str:
     if not float(unmet.iloc[0]) > 0:
         return (f"No area is short of {measure.benchmark_words}, so no area has {measure.label}; "
                 f"the first in the ranking is {first[AREA_NAME]}.")
-    km = fmt_number(s["catchment_km"], 0)
+    km = fmt_number(s.catchment_km, 0)
     average = "the standard" if measure.standard else "the average"
     share = first.get(SHARE_BEYOND_REACH)
     words = {
@@ -63,7 +63,7 @@ def _first_target(areas: pd.DataFrame, s: dict, measure: Shortfall) -> str:
         "part desert": f"a part desert ({fmt_share(share) if pd.notna(share) else 'much'} of its need more than "
                        f"{km} km from a qualifying adviser)",
         "drought": f"an advice drought (qualifying advisers within reach, but access below "
-                   f"{fmt_share(float(s['drought_share']))} of {average})",
+                   f"{fmt_share(s.drought_share)} of {average})",
         "below average": "below the average access",
         "below standard": "below the standard",
     }
@@ -74,12 +74,12 @@ def _first_target(areas: pd.DataFrame, s: dict, measure: Shortfall) -> str:
     return f"The first target is {first[AREA_NAME]}: {words}, with {short}{most}."
 
 
-def _deserts(areas: pd.DataFrame, s: dict, who: str) -> str:
+def _deserts(areas: pd.DataFrame, s: AnalysisSettings, who: str) -> str:
     inside = inside_coverage(areas)
     demand = pd.to_numeric(areas[DEMAND], errors="coerce").astype(float).where(inside)
     gap = gap_categories(areas)  # the gap column, or (older Results) from the desert / drought flags
     total = float(demand.sum())
-    km = fmt_number(s["catchment_km"], 0)
+    km = fmt_number(s.catchment_km, 0)
     no_data = int((inside & gap.eq("no data")).sum())
     tail = (f" {count_words(no_data, 'area')} with no figure for {who} {'is' if no_data == 1 else 'are'} counted in "
             "none of these." if no_data else "")
@@ -88,7 +88,7 @@ def _deserts(areas: pd.DataFrame, s: dict, who: str) -> str:
     desert, part = (float(demand[gap.eq(g)].sum()) for g in ("desert", "part desert"))
     n_desert = int((inside & gap.eq("desert")).sum())
     of = f"of the {fmt_number(total)} {who} counted"
-    part_words = f"at least {fmt_share(float(s['part_desert_share']))} of the area's need beyond {km} km"
+    part_words = f"at least {fmt_share(s.part_desert_share)} of the area's need beyond {km} km"
     if desert > 0:
         verb = "lives" if people(desert) == "1 person" else "live"
         text = (f"{_capital(people(desert))} ({fmt_share(desert / total)} {of}) {verb} in "
@@ -162,9 +162,9 @@ def _trend(result: Result, who: str, place: str) -> str:
 
 def main_points(result: Result) -> list[dict[str, str]]:
     """The report's main points, each ``{"key", "text"}``, in reading order (see the module notes)."""
-    s = {**DEFAULT_ANALYSIS, **result.settings}
+    s = result.settings
     measure = shortfall(s, coverage=result.coverage)
-    who = demand_label(str(s.get("demand", "demand")))
+    who = demand_label(str(s.demand))
     place = result.region_name or "the areas studied"
     return [
         {"key": "first_target", "text": _first_target(result.areas, s, measure)},

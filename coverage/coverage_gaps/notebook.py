@@ -116,9 +116,10 @@ def show(table: pd.DataFrame, *, caption: str | None = None):
     return styler.set_caption(caption) if caption else styler
 
 
-def targets(result: Result, *, top: int = 10, table: pd.DataFrame | None = None):
-    """The first ``top`` target areas for reading: rank, area, need, access, unmet need, gap, why."""
+def targets(result: Result, *, top: int | None = None, table: pd.DataFrame | None = None):
+    """The first ``top`` (default: the run's ``top`` setting) target areas: rank, area, need, access, gap, why."""
     table = result.targets if table is None else table
+    top = result.settings.top if top is None else top
     flags = ["gap"] if "gap" in table.columns else [c for c in ("desert", "drought") if c in table.columns]
     wanted = ["rank", "area_name", "demand", "nearest_km", "access", "unmet_demand", "people_below_average",
               "people_below_standard", *flags, "reason"]

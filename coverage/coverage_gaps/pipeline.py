@@ -20,9 +20,10 @@ import pandas as pd
 
 from . import gaps, measures
 from ._validate import Loaded
-from .config import DEFAULT_ANALYSIS, Profile, load_profile
+from .config import Profile, load_profile
 from .errors import InvalidValueError, describe
 from .result import Result, Source
+from .settings import AnalysisSettings, PublishSettings
 from .schema import (
     AREA_CODE,
     AREA_NAME,
@@ -190,7 +191,7 @@ def _load_demand(profile: Profile, codes: set, note) -> dict[str, Loaded]:
     lookup = spec.get("code_lookup")
     changes = vintages.code_changes(vintages.read_lookup(lookup["path"])) if lookup else None
     layers = spec.get("demand", [])
-    weight_name = profile.analysis.get("population")
+    weight_name = profile.analysis.population
     order = sorted(range(len(layers)), key=lambda i: layers[i]["name"] != weight_name)
     loaded: dict[int, Loaded] = {}
     weights = None
@@ -247,7 +248,7 @@ def _area_table(inputs: Inputs, demand_column: str, population_column: str | Non
     return areas
 
 
-def place_demand(inputs: Inputs, settings: dict) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, str | None]:
+def place_demand(inputs: Inputs, settings: AnalysisSettings) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, str | None]:
     """Every area with its demand columns, and the demand points the measures start from.
 
     Returns
@@ -259,10 +260,10 @@ def place_demand(inputs: Inputs, settings: dict) -> tuple[gpd.GeoDataFrame, gpd.
         finer layer is given) and the population column used, or None.
     """
     columns = {c for loaded in inputs.demand.values() for c in loaded.table.columns}
-    population = settings.get("population") if settings.get("population") in columns else None
-    areas = _area_table(inputs, settings["demand"], population)
+    population = settings.population if settings.population in columns else None
+    areas = _area_table(inputs, settings.demand, population)
     value_columns = [DEMAND] + ([population] if population else [])
-    use_sub = inputs.subareas is not None and settings.get("subareas", True)
+    use_sub = inputs.subareas is not None and settings.subareas
     points = measures.demand_points(areas, areas[[AREA_CODE] + value_columns], columns=value_columns,
                                     subareas=inputs.subareas.table if use_sub else None,
                                     **(inputs.subarea_options if use_sub else {}))
@@ -280,13 +281,13 @@ def _locate_providers(providers: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, rule
     return providers
 
 
-def _coverage(inputs: Inputs, areas: pd.DataFrame, settings: dict, regions) -> tuple[pd.Series, str]:
+def _coverage(inputs: Inputs, areas: pd.DataFrame, settings: AnalysisSettings, regions) -> tuple[pd.Series, str]:
     """``in_coverage`` for every area, and the territory the supply data covers in words.
 
     ``[analysis] coverage`` overrides; else the union of the provider files'
     territories (a partner list without one: the study areas' countries).
     """
-    named = settings.get("coverage") or None
+    named = settings.coverage or None
     territories = [named] if named else list(inputs.coverage.values()) or [None]
     codes = areas[AREA_CODE]
     if regions and REGION_CODE in areas.columns:
@@ -297,11 +298,11 @@ def _coverage(inputs: Inputs, areas: pd.DataFrame, settings: dict, regions) -> t
     return measures.benchmark.in_coverage(areas[AREA_CODE], letters).set_axis(areas.index), words
 
 
-def _benchmark(providers: gpd.GeoDataFrame, areas: pd.DataFrame, s: dict, territory: str = "") -> tuple[float, str]:
+def _benchmark(providers: gpd.GeoDataFrame, areas: pd.DataFrame, s: AnalysisSettings, territory: str = "") -> tuple[float, str]:
     """The benchmark access and the words the reasons use for it (demand inside the coverage only)."""
-    if isinstance(s.get("benchmark"), (int, float)):
-        return float(s["benchmark"]), "benchmark"
-    people = float(s.get("people_per_adviser") or 0)
+    if isinstance(s.benchmark, (int, float)):
+        return float(s.benchmark), "benchmark"
+    people = float(s.people_per_adviser or 0)
     inside = areas[IN_COVERAGE] if IN_COVERAGE in areas.columns else pd.Series(True, index=areas.index)
     value = measures.benchmark_access(
         total_capacity=float(providers.loc[providers["qualifying"], CAPACITY].sum()),
@@ -311,7 +312,7 @@ def _benchmark(providers: gpd.GeoDataFrame, areas: pd.DataFrame, s: dict, territ
     if value == 0:  # measures.unmet_demand would refuse it with a message about its own argument
         raise InvalidValueError(describe(
             "no provider in the data counts as supply, so the benchmark (their capacity per 1,000 people in demand) "
-            "is 0", column="[analysis] rule", value=s["rule"],
+            "is 0", column="[analysis] rule", value=s.rule,
             fix="add a provider file with Level 2+ asylum advisers or LAA offices, or set [analysis] "
                 "people_per_adviser (e.g. 200) to measure against a standard"))
     return value, (f"(the standard: one adviser per {people:,.0f} people)" if people
@@ -346,8 +347,8 @@ def _regionless_note(areas: pd.DataFrame, regions, *, demand_label: str) -> list
             + ". Add them to the lookup if they belong to it."]
 
 
-def analyse(inputs: Inputs, settings: dict, *, regions=(), title: str = "", region_name: str = "",
-            generated: str = "", synthetic: bool = False) -> Result:
+def analyse(inputs: Inputs, settings: AnalysisSettings | dict | None = None, *, regions=(), title: str = "", region_name: str = "",
+            generated: str = "", synthetic: bool = False, publish: PublishSettings | None = None) -> Result:
     """Compute every measure, flag, rank and reason for the study region.
 
     Measures are computed over every area in the data, so supply and
@@ -359,57 +360,59 @@ def analyse(inputs: Inputs, settings: dict, *, regions=(), title: str = "", regi
     inputs
         From :func:`load_inputs` (or built by hand, e.g. by scenarios).
     settings
-        The ``[analysis]`` settings (see :data:`coverage_gaps.config.DEFAULT_ANALYSIS`).
+        The ``[analysis]`` settings (:class:`~coverage_gaps.settings.AnalysisSettings`; a dict is
+        checked and filled with the defaults).
     regions
         Region codes that make the study region; empty means every area.
     """
-    s = {**DEFAULT_ANALYSIS, **settings}
-    catchment_km = float(s["catchment_km"])
+    s = AnalysisSettings.of(settings)
+    catchment_km = float(s.catchment_km)
     areas, points, population = place_demand(inputs, s)
-    providers = _locate_providers(inputs.provider_table(), areas, s["rule"])
-    providers[CAPACITY] = measures.capacity_units(providers, unit=s["capacity_unit"]).to_numpy()
+    providers = _locate_providers(inputs.provider_table(), areas, s.rule)
+    providers[CAPACITY] = measures.capacity_units(providers, unit=s.capacity_unit).to_numpy()
     areas = areas.join(measures.area_measures(
         areas, providers, points, demand_column=DEMAND, population_column=population, catchment_km=catchment_km,
-        decay=s["decay"], decay_table=s.get("decay_table") or None, rule=s["rule"]), on=AREA_CODE)
+        decay=s.decay, decay_table=s.decay_table or None, rule=s.rule), on=AREA_CODE)
     areas[IN_COVERAGE], territory = _coverage(inputs, areas, s, regions)
     benchmark, _ = _benchmark(providers, areas, s, territory)  # demand inside the supply data's coverage only
     areas["unmet_demand"] = measures.unmet_demand(areas[DEMAND].fillna(0.0), areas["access"], benchmark)
 
-    regionless = _regionless_note(areas, regions, demand_label=s["demand"])
+    regionless = _regionless_note(areas, regions, demand_label=s.demand)
     areas = _study_region(areas, regions)
     areas = _assess(areas, points, providers, benchmark=benchmark, settings=s, coverage=territory)
     areas = areas.sort_values(["rank", AREA_CODE], na_position="last", kind="mergesort").reset_index(drop=True)
-    top = areas[areas["rank"].notna() & (areas["rank"] <= int(s["top"]))]
+    top = areas[areas["rank"].notna() & (areas["rank"] <= int(s.top))]
     return Result(
         areas=gpd.GeoDataFrame(areas, geometry="geometry", crs=CRS_BNG),
         providers=providers,
         rejects=inputs.rejects,
-        candidates=gaps.find_candidates(top, providers, within_km=float(s["candidate_km"])),
-        settings=dict(s),
+        candidates=gaps.find_candidates(top, providers, within_km=float(s.candidate_km)),
+        settings=s,
         sources=list(inputs.sources),
         title=title,
         region_name=region_name,
         benchmark=float(benchmark),
         generated_on=generated,
         synthetic=synthetic,
-        **_data_notes(inputs, s["demand"], areas, territory, first=regionless),
+        publish=publish or PublishSettings(),
+        **_data_notes(inputs, s.demand, areas, territory, first=regionless),
     )
 
 
-def _assess(study: gpd.GeoDataFrame, points, providers, *, benchmark: float, settings: dict,
+def _assess(study: gpd.GeoDataFrame, points, providers, *, benchmark: float, settings: AnalysisSettings,
             coverage: str) -> gpd.GeoDataFrame:
     """Gap category, share beyond reach, rank, rank stability and reason for each study area."""
     s = settings
     measure = gaps.shortfall(s, coverage=coverage)
     study[SHARE_BEYOND_REACH] = gaps.share_beyond_reach(study)
-    study[GAP] = gaps.classify(study, benchmark=benchmark, drought_share=s["drought_share"],
-                               part_desert_share=s["part_desert_share"], standard=measure.standard)
+    study[GAP] = gaps.classify(study, benchmark=benchmark, drought_share=s.drought_share,
+                               part_desert_share=s.part_desert_share, standard=measure.standard)
     study["desert"], study["drought"] = study[GAP].eq("desert"), study[GAP].eq("drought")  # one category each
-    study["rank"] = gaps.rank_areas(study, by=s["rank_by"], min_demand=float(s["min_demand"]))
+    study["rank"] = gaps.rank_areas(study, by=s.rank_by, min_demand=float(s.min_demand))
     study = study.join(gaps.rank_stability(study, points, providers, benchmark=benchmark, settings=s))
-    study["reason"] = gaps.reasons(study, benchmark=benchmark, demand_column=s["demand"],
-                                   catchment_km=float(s["catchment_km"]), measure=measure,
-                                   drought_share=float(s["drought_share"]), coverage=coverage)
+    study["reason"] = gaps.reasons(study, benchmark=benchmark, demand_column=s.demand,
+                                   catchment_km=float(s.catchment_km), measure=measure,
+                                   drought_share=float(s.drought_share), coverage=coverage)
     return study
 
 
@@ -460,12 +463,13 @@ def run_profile(profile: Profile | str | Path, *, data_dir=None, overrides: dict
         inputs = inputs or load_inputs(profile)
     result = analyse(
         inputs,
-        {**profile.analysis, "location_precision": profile.meta.get("location_precision", "exact")},
+        profile.analysis,
         regions=profile.regions,
         title=profile.title,
         region_name=profile.meta.get("region_name", ""),
         generated=generated_on(profile),
         synthetic=bool(profile.meta.get("synthetic", False)),
+        publish=profile.publish,
     )
     if not trend:
         return result

@@ -7,7 +7,7 @@ text the CLI prints) goes through this module:
   provider are published (:func:`public_columns`); anything else a user brought
   (contact people, emails, phone numbers, notes) stays on the machine.
 * **Points**: provider points are coarsened to the profile's
-  ``location_precision`` (:func:`snap_points`): ``"exact"``, ``"district"``
+  ``[publish] point_precision`` (:func:`snap_points`): ``"exact"``, ``"district"``
   (the centre of a 2 km grid cell) or ``"area"`` (the area's representative
   point; providers outside every study area go to a 10 km grid cell).
 * **Formulas**: text a spreadsheet would run as a formula (``= + - @``, tab,
@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .errors import InvalidValueError, describe
 from .schema import AREA_CODE, CRS_BNG, LOCATION_PRECISION, PUBLIC_PROVIDER_FIELDS
+from .settings import POINT_PRECISIONS, PublishSettings
 
 __all__ = [
     "PRECISIONS",
@@ -44,9 +44,9 @@ __all__ = [
     "terminal_frame",
 ]
 
-#: Location precision a profile may allow for providers in public outputs:
+#: Point precision a profile may ask for providers in public outputs (``[publish] point_precision``):
 #: grid size in metres (0 = exact; "area" moves a point to its area's representative point).
-PRECISIONS = {"exact": 0.0, "district": 2_000.0, "area": 10_000.0}
+PRECISIONS = dict(zip(POINT_PRECISIONS, (0.0, 2_000.0, 10_000.0)))
 #: Candidate columns that may be published.
 CANDIDATE_FIELDS = (AREA_CODE, "provider_id", "name", "oisc_level", "status", "categories", "distance_km")
 
@@ -68,13 +68,8 @@ def public_columns(providers: pd.DataFrame, *extra: str) -> list[str]:
 
 
 def precision_of(result) -> str:
-    """The publishing precision a Result asks for (checked), ``"exact"`` when it names none."""
-    precision = str(result.settings.get("location_precision") or "exact")
-    if precision not in PRECISIONS:
-        raise InvalidValueError(describe(
-            "location precision not recognised", column="location_precision", value=precision,
-            expected=", ".join(PRECISIONS), fix="set [profile] location_precision to exact, district or area"))
-    return precision
+    """The point precision a Result is published at (its ``[publish] point_precision``)."""
+    return result.publish.point_precision
 
 
 def snap_points(providers: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, precision: str) -> gpd.GeoSeries:
@@ -114,7 +109,7 @@ def public_result(result, *, precision: str | None = None):
         The analysis Result.
     precision
         ``"exact"``, ``"district"`` or ``"area"`` (see :func:`snap_points`).
-        Default: the ``location_precision`` in ``result.settings``, else ``"exact"``.
+        Default: the Result's ``publish.point_precision``.
 
     Returns
     -------
@@ -123,15 +118,10 @@ def public_result(result, *, precision: str | None = None):
         plus ``qualifying`` and geometry; candidates with public fields only;
         no rejects (their values may be private: published outputs show counts).
     """
-    precision = precision or precision_of(result)
-    if precision not in PRECISIONS:
-        raise InvalidValueError(describe(
-            "location precision not recognised", column="location_precision", value=precision,
-            expected=", ".join(PRECISIONS), fix="set [profile] location_precision to exact, district or area"))
-    providers = _public_provider_frame(result, precision, "qualifying")
+    publish = PublishSettings(point_precision=precision) if precision else result.publish  # checks the words
+    providers = _public_provider_frame(result, publish.point_precision, "qualifying")
     candidates = result.candidates[[c for c in CANDIDATE_FIELDS if c in result.candidates.columns]].copy()
-    settings = {**result.settings, "location_precision": precision}
-    return replace(result, providers=providers, candidates=candidates, settings=settings,
+    return replace(result, providers=providers, candidates=candidates, publish=publish,
                    rejects=result.rejects.iloc[0:0][[]])
 
 

@@ -32,7 +32,6 @@ import shapely
 from ._gap import GAP_COLOURS, GAP_WORDS, gap_categories, present
 from ._version import __version__
 from ._text import candidate_lines, count_words, fmt_number, fmt_share  # noqa: F401 (report.fmt_* are public)
-from .config import DEFAULT_ANALYSIS
 from .gaps.categories import territory_words
 from .gaps import demand_label, no_candidates_text, partner_list_supplied, shortfall, stability_grid
 from .measures import RULES
@@ -110,27 +109,27 @@ _DECAY = {
 
 def _method(result: Result) -> dict:
     """Plain-English method facts for the template."""
-    s = {**DEFAULT_ANALYSIS, **result.settings}
+    s = result.settings
     dates = sorted({f"{x.name}: {x.date}" for x in result.sources if x.date})
     undated = sorted({x.name for x in result.sources if not x.date})
     rejects = result.rejects.groupby("file").size().sort_index() if len(result.rejects) else pd.Series(dtype=int)
     measure = shortfall(s, coverage=result.coverage)
-    unit = str(s.get("capacity_unit", "office"))
+    unit = str(s.capacity_unit)
     return {
-        "catchment_km": fmt_number(s.get("catchment_km"), 0),
-        "candidate_km": fmt_number(s["candidate_km"], 0),
-        "decay": _DECAY.get(str(s.get("decay")), str(s.get("decay", ""))),
-        "rule": str(s["rule"]),
-        "rule_text": RULES.get(str(s["rule"]), str(s["rule"])),
+        "catchment_km": fmt_number(s.catchment_km, 0),
+        "candidate_km": fmt_number(s.candidate_km, 0),
+        "decay": _DECAY.get(str(s.decay), str(s.decay)),
+        "rule": str(s.rule),
+        "rule_text": RULES.get(str(s.rule), str(s.rule)),
         "supply": supply_counted(result)["sentence"],
         "capacity_unit": _UNITS.get(unit, unit),
         "benchmark": fmt_number(result.benchmark, 2),
         "benchmark_all": not measure.standard,
         "measure": measure,
         "coverage": territory_words(result.coverage) or "all areas in the data",
-        "people_per_adviser": fmt_number(s.get("people_per_adviser") or 0),
-        "drought_share": fmt_share(float(s.get("drought_share", 0.5))),
-        "part_desert_share": fmt_share(float(s.get("part_desert_share", 0.5))),
+        "people_per_adviser": fmt_number(s.people_per_adviser or 0),
+        "drought_share": fmt_share(float(s.drought_share)),
+        "part_desert_share": fmt_share(float(s.part_desert_share)),
         "dates": dates,
         "undated": undated,
         "rejects": [{"file": str(f), "rows": fmt_number(n)} for f, n in rejects.items()],
@@ -192,7 +191,7 @@ def _sort_value(value, digits: int = 6) -> str:
 
 def _top_n(result: Result) -> int:
     """How many of the first ranks get candidates searched and outlined on the map."""
-    return int(result.settings.get("top", 10))
+    return int(result.settings.top)
 
 
 def _rows(result: Result) -> list[dict]:
@@ -200,8 +199,8 @@ def _rows(result: Result) -> list[dict]:
     has_rate = "demand_per_10k" in result.areas.columns
     top_n = _top_n(result)
     empty = no_candidates_text(partner_list=partner_list_supplied(result.sources, result.providers),
-                               within_km=float(result.settings.get("candidate_km", 20.0)))
-    grid = len(stability_grid({**DEFAULT_ANALYSIS, **result.settings}))
+                               within_km=float(result.settings.candidate_km))
+    grid = len(stability_grid(result.settings))
     rows = []
     areas = result.areas.drop(columns="geometry").assign(**{GAP: gap_categories(result.areas).to_numpy()})
     for _, a in areas.iterrows():
@@ -266,7 +265,7 @@ def _documents(result: Result, *, title: str | None = None, tiles=None, plan=Non
         "generated_on": public.generated_on or "not stated",
         "synthetic": public.synthetic,
         "version": __version__,
-        "who": demand_label(str(s.get("demand", "demand"))),
+        "who": demand_label(str(s.demand)),
         "figures": {
             "people": fmt_number(figures["people_in_need"]),
             "providers": fmt_number(figures["qualifying_providers"]),
@@ -275,7 +274,7 @@ def _documents(result: Result, *, title: str | None = None, tiles=None, plan=Non
             "drought": fmt_share(figures["drought_share"]),
             "residents": fmt_share(figures["residents_without_local_provider_share"]),
             "over_min": fmt_number(figures["areas_over_min_without_local_provider"]),
-            "min_demand": fmt_number(float({**DEFAULT_ANALYSIS, **s}["headline_min_demand"])),
+            "min_demand": fmt_number(float(s.headline_min_demand)),
             "without": fmt_number(figures["areas_without_provider"]),
             "areas": fmt_number(figures["areas"]),
             "unmet": fmt_number(figures["unmet_demand"]),
@@ -287,7 +286,7 @@ def _documents(result: Result, *, title: str | None = None, tiles=None, plan=Non
         "points": main_points(public),
         "trend": trend_chart(public),
         "plan": plan_section(plan, public),
-        "measure": shortfall({**DEFAULT_ANALYSIS, **s}, coverage=public.coverage),
+        "measure": shortfall(s, coverage=public.coverage),
         "rows": rows,
         "has_rate": "demand_per_10k" in public.areas.columns,
         "counts": {k: sum(r["status"] == k for r in rows) for k in PALETTE},
@@ -295,10 +294,10 @@ def _documents(result: Result, *, title: str | None = None, tiles=None, plan=Non
         "deserts": [r["name"] for r in rows if r["status"] == "desert"],
         "droughts": [r["name"] for r in rows if r["status"] == "drought"],
         "top": [r for r in rows if r["rank"]][:3],
-        "rank_by": (shortfall({**DEFAULT_ANALYSIS, **s}, coverage=public.coverage).label
-                    if s.get("rank_by", "unmet_demand") == "unmet_demand"
-                    else str(s.get("rank_by")).replace("_", " ")),
-        "shown": int({**DEFAULT_ANALYSIS, **s}["report_top"]),
+        "rank_by": (shortfall(s, coverage=public.coverage).label
+                    if s.rank_by == "unmet_demand"
+                    else str(s.rank_by).replace("_", " ")),
+        "shown": int(s.report_top),
         "sources": sources,
         "attributions": attributions,
         "method": _method(result),
@@ -308,7 +307,7 @@ def _documents(result: Result, *, title: str | None = None, tiles=None, plan=Non
         "tiles": tiles is not None,
         "top_n": _top_n(public),
         "precision": {"exact": "full", "district": "district (about 2 km)", "area": "area (one point per area)"}[
-            s["location_precision"]],
+            public.publish.point_precision],
     }
     return _TEMPLATES.get_template("report.html.j2").render(**context), map_text
 

@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from ._text import count_words, fmt_number, people
-from .config import DEFAULT_ANALYSIS
 from .gaps import demand_label, shortfall
 from .result import Result
 from .schema import AREA_CODE, AREA_NAME
@@ -78,7 +77,7 @@ def trend_chart(result: Result, *, areas: int = TREND_AREAS) -> dict | None:
     def y_of(v: float) -> float:
         return _TOP + plot_h * (1.0 - v / top)
 
-    who = demand_label(str({**DEFAULT_ANALYSIS, **result.settings}.get("demand", "demand")))
+    who = demand_label(str(result.settings.demand))
     lines, ends = [], []
     for i, (rank, name, row) in enumerate(zip(ranked["rank"], ranked[AREA_NAME].astype(str), values)):
         colour, dash = LINE_STYLES[i % len(LINE_STYLES)]
@@ -129,7 +128,7 @@ def plan_section(plan, result: Result) -> dict | None:
     if plan is None:
         return None
     after = plan.scenario.after
-    measure = shortfall({**DEFAULT_ANALYSIS, **after.settings}, coverage=after.coverage)
+    measure = shortfall(after.settings, coverage=after.coverage)
     names = dict(zip(result.areas[AREA_CODE].astype(str), result.areas[AREA_NAME].astype(str)))
     closed = [names.get(str(c), str(c)) for c in plan.scenario.deserts_closed]
     unit = ("people newly within reach of a qualifying adviser" if plan.objective == "covered"

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
+from .settings import AnalysisSettings, PublishSettings
+
 __all__ = ["Result", "Source"]
 
 
@@ -50,7 +52,8 @@ class Result:
         Partners to train for each target area: ``area_code, provider_id,
         name, oisc_level, status, distance_km`` (nearest first).
     settings
-        The analysis settings used (catchment_km, decay, ...), JSON-able.
+        The :class:`~coverage_gaps.settings.AnalysisSettings` used (``settings.catchment_km``, ...;
+        ``settings.as_dict()`` is JSON-able).  A dict given here is checked and filled with defaults.
     sources
         One :class:`Source` per input.
     title, region_name
@@ -73,6 +76,9 @@ class Result:
     coverage
         The territory the supply data covers, in words ("England and Wales"):
         benchmarks and "across all areas" comparisons use demand inside it only.
+    publish
+        The :class:`~coverage_gaps.settings.PublishSettings`: what outputs may show
+        (``publish.point_precision``: the grid provider points are published on).
     trend
         The need in each study area at each loaded quarter (issue 15, the report's trend):
         ``area_code, date, people``, oldest first, ending at the date the analysis used;
@@ -85,7 +91,7 @@ class Result:
     providers: gpd.GeoDataFrame
     rejects: pd.DataFrame
     candidates: pd.DataFrame
-    settings: dict = field(default_factory=dict)
+    settings: AnalysisSettings = field(default_factory=AnalysisSettings)
     sources: list[Source] = field(default_factory=list)
     title: str = "Immigration and asylum advice coverage"
     region_name: str = ""
@@ -97,9 +103,14 @@ class Result:
     harmonised: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["input", "date", "code", "to_codes", "people", "method"]))
     coverage: str = ""
+    publish: PublishSettings = field(default_factory=PublishSettings)
     #: Need per study area per quarter (issue 15): ``area_code, date, people``; empty when not quarterly,
     #: None when not looked for.
     trend: pd.DataFrame | None = None
+
+    def __post_init__(self):
+        if not isinstance(self.settings, AnalysisSettings):
+            self.settings = AnalysisSettings.of(self.settings)
 
     @property
     def targets(self) -> pd.DataFrame:

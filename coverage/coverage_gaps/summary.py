@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from ._text import fmt_number, fmt_share
-from .config import DEFAULT_ANALYSIS
 from .gaps import TOP_N, demand_label, partner_list_supplied, shortfall, stability_grid
 from .result import Result
+from .settings import AnalysisSettings
 from .schema import AREA_CODE, DEMAND, GAP, IN_COVERAGE, LOCAL_PROVIDERS, RANK_MAX, RANK_MIN, TOP_IN
 
 __all__ = ["headline_figures", "data_warnings", "supply_counted", "run_summary", "SUPPLY_KINDS", "DEMAND_KINDS",
@@ -33,10 +33,6 @@ SUPPLY_KINDS = ("laa_directory", "partners")
 DEMAND_KINDS = ("asy_d11", "table")
 #: Supply older than the demand by more than this many years is flagged on every output.
 STALE_YEARS = 2
-
-
-def _settings(result: Result) -> dict:
-    return {**DEFAULT_ANALYSIS, **result.settings}
 
 
 def inside_coverage(areas: pd.DataFrame) -> pd.Series:
@@ -55,16 +51,16 @@ def headline_figures(result: Result) -> dict[str, dict]:
     people in need (NaN when there are none); areas outside the supply data's
     coverage and areas with no demand figure count in none of them.
     """
-    s = _settings(result)
+    s = result.settings
     areas = result.areas
     inside = inside_coverage(areas)
-    who = demand_label(str(s.get("demand", "demand")))
+    who = demand_label(str(s.demand))
     demand = pd.to_numeric(areas[DEMAND], errors="coerce").astype(float).where(inside)
     total = float(demand.sum())
     gap = areas[GAP].astype(str) if GAP in areas.columns else pd.Series("", index=areas.index)
     local = pd.to_numeric(areas.get(LOCAL_PROVIDERS, pd.Series(np.nan, index=areas.index)), errors="coerce")
     none_local = local.fillna(0).eq(0) & inside
-    km = fmt_number(s.get("catchment_km"), 0)
+    km = fmt_number(s.catchment_km, 0)
     date_of = demand_date(result)
     when = f" at {date_of}" if date_of else ""
     out: dict[str, dict] = {}
@@ -78,13 +74,13 @@ def headline_figures(result: Result) -> dict[str, dict]:
     for key, category, words in (
             ("desert_share", "desert", f"nobody in the area within {km} km of a qualifying provider"),
             ("part_desert_share", "part desert",
-             f"at least {fmt_share(float(s['part_desert_share']))} of the area's need more than {km} km "
+             f"at least {fmt_share(float(s.part_desert_share))} of the area's need more than {km} km "
              "from a qualifying provider"),
             ("drought_share", "drought", f"qualifying providers within {km} km, but access below "
-             f"{fmt_share(float(s['drought_share']))} of the benchmark")):
+             f"{fmt_share(float(s.drought_share))} of the benchmark")):
         value = float(demand[gap.eq(category)].sum() / total) if total else float("nan")
         add(key, value, fmt_share(value), f"Share of the people in need living in a {category} area: {words}.")
-    population_column = str(s.get("population") or "")
+    population_column = str(s.population or "")
     if population_column in areas.columns:
         residents = pd.to_numeric(areas[population_column], errors="coerce").astype(float).where(inside)
         known = float(residents.sum())
@@ -94,7 +90,7 @@ def headline_figures(result: Result) -> dict[str, dict]:
     add("residents_without_local_provider_share", value, fmt_share(value),
         "Share of residents who live in an area with no qualifying provider inside it (the Law Society's measure"
         " of advice deserts, by local authority).")
-    floor = float(s.get("headline_min_demand", 100))
+    floor = float(s.headline_min_demand)
     count = int((none_local & (demand > floor)).sum())
     add("areas_over_min_without_local_provider", count, fmt_number(count),
         f"Areas with more than {fmt_number(floor)} {who} and no qualifying provider inside them (the measure of "
@@ -111,7 +107,7 @@ def headline_figures(result: Result) -> dict[str, dict]:
     return out
 
 
-def _stable_top(result: Result, s: dict) -> tuple:
+def _stable_top(result: Result, s: AnalysisSettings) -> tuple:
     grid = stability_grid(s)
     areas = result.areas
     if not grid or TOP_IN not in areas.columns:
@@ -200,11 +196,11 @@ def supply_counted(result: Result) -> dict:
 
 def run_summary(result: Result, *, files: dict | None = None, top: int | None = None) -> dict:
     """Everything ``coverage-gaps run --json`` prints, as plain JSON-able data."""
-    s = _settings(result)
+    s = result.settings
     measure = shortfall(s, coverage=result.coverage)
     figures = headline_figures(result)
     areas = result.areas
-    ranked = areas[pd.to_numeric(areas["rank"], errors="coerce").notna()].head(int(top or s.get("top", 10)))
+    ranked = areas[pd.to_numeric(areas["rank"], errors="coerce").notna()].head(int(top or s.top))
     columns = [c for c in ("rank", AREA_CODE, "area_name", DEMAND, GAP, "unmet_demand", RANK_MIN, RANK_MAX, TOP_IN)
                if c in ranked.columns]
     targets = pd.DataFrame(ranked[columns]).rename(columns={"unmet_demand": measure.column})

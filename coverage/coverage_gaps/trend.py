@@ -81,7 +81,7 @@ def _options(profile, inputs, layer: dict) -> dict:
     from . import vintages
 
     options = {k: v for k, v in layer.items() if k not in ("name", "format", "path", "date")}
-    weight_name = profile.analysis.get("population")
+    weight_name = profile.analysis.population
     weights = inputs.demand.get(weight_name) if weight_name else None
     if weights is not None and weight_name in weights.table.columns:
         options["weights"] = weights.table.set_index(AREA_CODE)[weight_name]
@@ -114,7 +114,7 @@ def with_trend(result: Result, profile, inputs, *, quarters: int = TREND_QUARTER
     """
     from .scenarios import asy_d11_quarters, demand_series
 
-    name = str(result.settings.get("demand", ""))
+    name = str(result.settings.demand)
     layer = _layer(profile, name)
     used = inputs.demand[name].date if layer is not None and name in inputs.demand else None
     if used is None or quarters < 2:

@@ -55,7 +55,7 @@ def catchment_range(catchment_km: float) -> dict:
     return {"min": low, "max": high, "step": step if catchment_km % step == 0 else 0.5}
 
 
-def explorer(profile: Profile, inputs: Inputs, *, top: int = 10):
+def explorer(profile: Profile, inputs: Inputs, *, top: int | None = None):
     """A widget: catchment, decay, supply rule, ranking and map measure controls above a map and table.
 
     Parameters
@@ -65,7 +65,7 @@ def explorer(profile: Profile, inputs: Inputs, *, top: int = 10):
     inputs
         Inputs loaded once with :func:`coverage_gaps.pipeline.load_inputs`.
     top
-        Rows of the ranked table to show.
+        Rows of the ranked table to show (default: the profile's ``top``).
 
     Returns
     -------
@@ -86,17 +86,17 @@ def explorer(profile: Profile, inputs: Inputs, *, top: int = 10):
 
     s = profile.analysis
     wide = {"style": {"description_width": "initial"}, "layout": w.Layout(width="auto", min_width="300px")}
-    bounds = catchment_range(float(s["catchment_km"]))
-    catchment = w.FloatSlider(value=float(s["catchment_km"]), readout_format=".0f" if bounds["step"] >= 1 else ".1f",
+    bounds = catchment_range(float(s.catchment_km))
+    catchment = w.FloatSlider(value=float(s.catchment_km), readout_format=".0f" if bounds["step"] >= 1 else ".1f",
                               description="Catchment: how far people travel (km)", **bounds, **wide)
     decays = [("Gaussian: counts less with distance", "gaussian"),
               ("Step: all inside the catchment, none outside", "step")]
-    if s.get("decay_table"):
+    if s.decay_table:
         decays.append(("Table: the profile's distance table", "table"))
-    decay = w.Dropdown(options=decays, value=s["decay"], description="Distance decay", **wide)
-    rule = w.Dropdown(options=[(f"{name}: {text}", name) for name, text in RULES.items()], value=s["rule"],
+    decay = w.Dropdown(options=decays, value=s.decay, description="Distance decay", **wide)
+    rule = w.Dropdown(options=[(f"{name}: {text}", name) for name, text in RULES.items()], value=s.rule,
                       description="Supply counted", **wide)
-    rank_by = w.Dropdown(options=[(heading(m), m) for m in RANK_MEASURES], value=s["rank_by"],
+    rank_by = w.Dropdown(options=[(heading(m), m) for m in RANK_MEASURES], value=s.rank_by,
                          description="Rank areas by", **wide)
     measure = w.Dropdown(options=[(MEASURES[m].label, m) for m in MAP_MEASURES], value="unmet_demand",
                          description="Map shading (second view)", **wide)

@@ -52,7 +52,8 @@ def add_commands(sub) -> None:
 
     p = sub.add_parser("targets", help="print or write the ranked target list")
     add_profile_args(p)
-    p.add_argument("--top", type=int, default=10, metavar="N", help="how many ranked areas to list (default 10)")
+    p.add_argument("--top", type=int, metavar="N",
+                   help="how many ranked areas to list (default: the profile's [analysis] top, 10 unless set)")
     p.add_argument("--region", metavar="CODE",
                    help="keep only areas in this region (an ONS region code such as E12000005)")
     p.add_argument("--format", choices=["table", "csv", "xlsx", "json"], default="table",
@@ -111,7 +112,7 @@ def _run(args) -> int:
         print(json.dumps(run_summary(result, files={p.name: p for p in stage.written}), indent=2,
                          ensure_ascii=False))
         return 0
-    top = target_table(result, top=int(result.settings.get("top", 10)))
+    top = target_table(result, top=int(result.settings.top))
     said = "synthetic demo data" in str(result.title).lower()  # the demo's title already says so
     label = " (synthetic demo data)" if result.synthetic and not said else ""
     for warning in data_warnings(result):
@@ -176,7 +177,7 @@ def _targets(args) -> int:
     result = load_result(args)
     if args.region:
         _known_region(result, args.region)
-    table = target_table(result, top=args.top, region=args.region)
+    table = target_table(result, top=args.top or result.settings.top, region=args.region)
     if path is None:
         if fmt == "table":
             shortfall = [c for c in table.columns if c.startswith("people_below_")]

@@ -9,6 +9,7 @@ import shapely
 from .._text import fmt_number
 from ..measures.supply import is_lawyer, levels
 from ..schema import AREA_CODE, CATEGORIES, OISC_LEVEL, PROVIDER_ID, PROVIDER_NAME, STATUS
+from ..settings import DEFAULTS
 
 __all__ = ["find_candidates", "partner_list_supplied", "no_candidates_text"]
 
@@ -38,7 +39,7 @@ def no_candidates_text(*, partner_list: bool, within_km: float) -> str:
     return f"None within {fmt_number(within_km)} km"
 
 
-def find_candidates(areas, providers, *, within_km: float = 20.0, per_area: int = 5) -> pd.DataFrame:
+def find_candidates(areas, providers, *, within_km: float = DEFAULTS.candidate_km, per_area: int = 5) -> pd.DataFrame:
     """Partners to train for each area: inside it or within ``within_km``, nearest first.
 
     Parameters

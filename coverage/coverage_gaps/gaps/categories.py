@@ -22,9 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..settings import AnalysisSettings
 from .._text import fmt_number
 from ..errors import InvalidValueError, describe
 from ..schema import ACCESS, COVERAGE_SHARE, DEMAND, GAP, IN_COVERAGE, SHARE_BEYOND_REACH
+from ..settings import DEFAULTS
 
 __all__ = ["Shortfall", "shortfall", "classify", "share_beyond_reach", "is_standard"]
 
@@ -62,17 +64,18 @@ class Shortfall:
     caveat: str
 
 
-def is_standard(settings: dict) -> bool:
+def is_standard(settings: AnalysisSettings | dict) -> bool:
     """True when the settings state a standard (a number as ``benchmark``, or ``people_per_adviser``).
 
     A scenario that holds the baseline's benchmark as a number says what it was
     with ``benchmark_held = "average"`` or ``"standard"``.
     """
-    if settings.get("benchmark_held") in ("average", "standard"):
-        return settings["benchmark_held"] == "standard"
-    bench = settings.get("benchmark", "all")
+    settings = AnalysisSettings.of(settings)
+    if settings.benchmark_held in ("average", "standard"):
+        return settings.benchmark_held == "standard"
+    bench = settings.benchmark
     numeric = isinstance(bench, (int, float)) and not isinstance(bench, bool)
-    return numeric or float(settings.get("people_per_adviser") or 0) > 0
+    return numeric or float(settings.people_per_adviser) > 0
 
 
 def territory_words(coverage: str) -> str:
@@ -80,17 +83,18 @@ def territory_words(coverage: str) -> str:
     return f"the {coverage}" if coverage == "United Kingdom" else coverage
 
 
-def shortfall(settings: dict, *, coverage: str = "") -> Shortfall:
+def shortfall(settings: AnalysisSettings | dict, *, coverage: str = "") -> Shortfall:
     """The :class:`Shortfall` words for these analysis settings and coverage territory."""
+    settings = AnalysisSettings.of(settings)
     if is_standard(settings):
-        bench = settings.get("benchmark", "all")
-        if isinstance(bench, (int, float)) and not isinstance(bench, bool) and not settings.get("people_per_adviser"):
+        bench = settings.benchmark
+        if isinstance(bench, (int, float)) and not isinstance(bench, bool) and not settings.people_per_adviser:
             words = f"a standard of {fmt_number(bench, 2)} advisers per 1,000 people in need"
         else:
-            words = f"one adviser per {fmt_number(settings['people_per_adviser'])} people"
+            words = f"one adviser per {fmt_number(settings.people_per_adviser)} people"
         return Shortfall(True, "people_below_standard", f"people's need unmet against {words}",
                          "Unmet need against the standard", f"the standard: {words}", "below standard", "")
-    held = " before the changes" if settings.get("benchmark_held") else ""
+    held = " before the changes" if settings.benchmark_held else ""
     across = f" across {territory_words(coverage)}" if coverage else ""
     where = f"the average{across}{held}"
     label = f"people below the average access{across}{held}"
@@ -120,8 +124,8 @@ def _fraction(value, name: str, example: str) -> float:
     return v
 
 
-def classify(areas: pd.DataFrame, *, benchmark: float, drought_share: float = 0.5,
-             part_desert_share: float = 0.5, standard: bool = False) -> pd.Series:
+def classify(areas: pd.DataFrame, *, benchmark: float, drought_share: float = DEFAULTS.drought_share,
+             part_desert_share: float = DEFAULTS.part_desert_share, standard: bool = False) -> pd.Series:
     """The gap category of each area (see the module notes for the order).
 
     Parameters

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .._text import fmt_number, fmt_share
 from ..schema import ACCESS, DEMAND, GAP, LOCAL_PROVIDERS, NEAREST_KM, SHARE_BEYOND_REACH, UNMET_DEMAND
+from ..settings import DEFAULTS
 from .categories import Shortfall, shortfall as _shortfall
 
 __all__ = ["demand_label", "reasons", "explain"]
@@ -54,7 +55,7 @@ def _category_words(gap: np.ndarray, share: np.ndarray, *, km: str, who: str, me
 
 
 def reasons(areas: pd.DataFrame, *, benchmark: float, demand_column: str, catchment_km: float,
-            measure: Shortfall | None = None, drought_share: float = 0.5, coverage: str = "") -> pd.Series:
+            measure: Shortfall | None = None, drought_share: float = DEFAULTS.drought_share, coverage: str = "") -> pd.Series:
     """A plain-English reason for every area, aligned to ``areas``.
 
     Parameters
@@ -110,7 +111,7 @@ def reasons(areas: pd.DataFrame, *, benchmark: float, demand_column: str, catchm
 
 
 def explain(row: pd.Series, *, benchmark: float, demand_column: str, catchment_km: float,
-            measure: Shortfall | None = None, drought_share: float = 0.5, coverage: str = "") -> str:
+            measure: Shortfall | None = None, drought_share: float = DEFAULTS.drought_share, coverage: str = "") -> str:
     """The reason for one area (see :func:`reasons`, which does every area at once)."""
     return reasons(pd.DataFrame([row]), benchmark=benchmark, demand_column=demand_column,
                    catchment_km=catchment_km, measure=measure, drought_share=drought_share,

@@ -21,6 +21,7 @@ from ..measures.decay import check_catchment
 from ..measures.distance import coords
 from ..measures.local import capacities
 from ..schema import ACCESS, AREA_CODE, COVERAGE_SHARE, DEMAND, RANK_MAX, RANK_MIN, TOP_IN, UNMET_DEMAND
+from ..settings import AnalysisSettings
 from .ranking import rank_areas
 
 __all__ = ["stability_grid", "rank_stability", "TOP_N", "GRID_DECAYS"]
@@ -31,10 +32,10 @@ TOP_N = 10
 GRID_DECAYS = ("step", "gaussian")
 
 
-def stability_grid(settings: dict) -> list[tuple[float, str]]:
+def stability_grid(settings: AnalysisSettings | dict) -> list[tuple[float, str]]:
     """The (catchment_km, decay) settings to re-rank under, from ``stability_catchment_km`` x ``stability_decay``."""
-    kms = settings.get("stability_catchment_km", [20.0, 30.0, 45.0]) or []
-    decays = settings.get("stability_decay", list(GRID_DECAYS)) or []
+    settings = AnalysisSettings.of(settings)
+    kms, decays = settings.stability_catchment_km, settings.stability_decay
     for d in decays:
         if d not in GRID_DECAYS:
             raise InvalidValueError(describe("decay not allowed in the rank-stability grid",
@@ -44,7 +45,8 @@ def stability_grid(settings: dict) -> list[tuple[float, str]]:
     return [(check_catchment(km, column="[analysis] stability_catchment_km"), str(d)) for km in kms for d in decays]
 
 
-def rank_stability(study: pd.DataFrame, points, providers, *, benchmark: float, settings: dict) -> pd.DataFrame:
+def rank_stability(study: pd.DataFrame, points, providers, *, benchmark: float,
+                   settings: AnalysisSettings | dict) -> pd.DataFrame:
     """Best rank, worst rank and settings in the top 10 for every study area.
 
     Parameters
@@ -69,6 +71,7 @@ def rank_stability(study: pd.DataFrame, points, providers, *, benchmark: float, 
         for unranked areas) on ``study``'s index; ``.attrs["settings"]`` lists
         the grid as ``"20 km, step"`` texts.
     """
+    settings = AnalysisSettings.of(settings)
     grid = stability_grid(settings)
     out = pd.DataFrame({RANK_MIN: pd.array([pd.NA] * len(study), dtype="Int64"),
                         RANK_MAX: pd.array([pd.NA] * len(study), dtype="Int64"),
@@ -88,7 +91,7 @@ def rank_stability(study: pd.DataFrame, points, providers, *, benchmark: float, 
     decays = [make_decay(d, catchment_km=km) for km, d in grid]
     i, j, dist = pairs_within(demand_xy, supply_xy, max_km=max(w.reach_km for w in decays))
     near = nearest_km(demand_xy, supply_xy)
-    by = str(settings.get("rank_by", UNMET_DEMAND))
+    by = settings.rank_by
     ranks = []
     for (km, _), weight in zip(grid, decays):
         keep = dist <= weight.reach_km
@@ -97,7 +100,7 @@ def rank_stability(study: pd.DataFrame, points, providers, *, benchmark: float, 
         frame[ACCESS] = _area_mean(point_access, demand, slot, n)
         frame[COVERAGE_SHARE] = _area_mean((near <= km).astype(float), demand, slot, n)
         frame[UNMET_DEMAND] = unmet_demand(frame[DEMAND], frame[ACCESS], benchmark)
-        ranks.append(rank_areas(frame, by=by, min_demand=float(settings.get("min_demand", 0.0))))
+        ranks.append(rank_areas(frame, by=by, min_demand=float(settings.min_demand)))
     table = pd.concat(ranks, axis=1)
     ranked = table.notna().any(axis=1)
     out.loc[ranked, RANK_MIN] = table[ranked].min(axis=1).astype("Int64")

@@ -152,7 +152,7 @@ def _named_shortfall(spec, result):
     """The shortfall measure named for what it is (issue 13): below the average, or unmet against a standard."""
     if spec.column != "unmet_demand":
         return spec
-    named = shortfall(getattr(result, "settings", {}) or {}, coverage=str(getattr(result, "coverage", "") or ""))
+    named = shortfall(result.settings, coverage=str(getattr(result, "coverage", "") or ""))
     return dataclasses.replace(spec, label=named.heading, unit=named.label + " (estimate)")
 
 
@@ -199,8 +199,7 @@ def coverage_map(result, *, measure: str = "unmet_demand", k: int = 5, tiles=Non
     top_n, cluster_over, height = (_check_int("top_n", top_n, 0), _check_int("cluster_over", cluster_over, 0),
                                    _check_int("height", height, 1))
     classes = classify(areas[spec.column], k=k, spec=spec)
-    settings = getattr(result, "settings", {}) or {}
-    who = demand_label(str(settings["demand"])) if settings.get("demand") else "people in need"
+    who = demand_label(str(result.settings.demand)) if result.settings.demand else "people in need"
     geoms = geo.display_geometries(areas, simplify=simplify)
     bounds = geo.bounds_latlng(geoms)
     provider_layers = _provider_layers(getattr(result, "providers", None), cluster_over=cluster_over)

@@ -33,6 +33,7 @@ import pandas as pd
 from .._validate import require_columns
 from ..errors import InvalidValueError, describe
 from ..schema import ACCESS, COVERAGE_SHARE, DEMAND, IN_COVERAGE, NEAREST_KM
+from ..settings import DEFAULTS
 
 __all__ = ["benchmark_access", "unmet_demand", "flags", "TERRITORIES", "PROVIDER_COVERAGE", "coverage_countries",
            "in_coverage"]
@@ -168,7 +169,7 @@ def unmet_demand(demand, access, benchmark: float):
 
 
 def flags(measures: pd.DataFrame, *, benchmark: float, catchment_km: float | None = None,
-          drought_share: float = 0.5) -> tuple[pd.Series, pd.Series]:
+          drought_share: float = DEFAULTS.drought_share) -> tuple[pd.Series, pd.Series]:
     """Desert and drought flags for each area.
 
     Parameters

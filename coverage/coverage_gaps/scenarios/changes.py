@@ -44,6 +44,7 @@ from ..schema import (
     SOURCE,
     STATUS,
 )
+from ..settings import DEFAULTS
 
 __all__ = ["Upskill", "AddProviders", "RemoveProviders", "SetCapacity", "as_change", "apply_changes",
            "add_category", "SCENARIO_SOURCE"]
@@ -195,7 +196,7 @@ def _new_providers(spec, start: int, capacity: float) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS_BNG)
 
 
-def apply_changes(inputs, changes, *, trained_capacity: float = 1.0, rule: str = "asylum"):
+def apply_changes(inputs, changes, *, trained_capacity: float = DEFAULTS.trained_capacity, rule: str = DEFAULTS.rule):
     """Apply changes to a copy of the inputs.
 
     Parameters

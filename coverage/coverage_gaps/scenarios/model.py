@@ -20,7 +20,7 @@ from scipy import sparse
 
 from .. import gaps, measures
 from ..errors import InvalidValueError, describe
-from ..measures.decay import check_catchment
+from ..settings import AnalysisSettings
 from ..result import Result
 from ..schema import (
     ACCESS,
@@ -41,7 +41,7 @@ __all__ = ["TrainingModel", "build_model", "demand_points_for"]
 CANDIDATE_COLUMNS = [PROVIDER_ID, PROVIDER_NAME, AREA_CODE, AREA_NAME, OISC_LEVEL, STATUS, "capacity_trained"]
 
 
-def demand_points_for(inputs, settings: dict):
+def demand_points_for(inputs, settings: AnalysisSettings | dict):
     """Every area's demand points, exactly as :func:`~coverage_gaps.pipeline.analyse` places them.
 
     Returns a GeoDataFrame ``area_code, point_code, demand, [population], geometry``
@@ -49,7 +49,7 @@ def demand_points_for(inputs, settings: dict):
     """
     from ..pipeline import place_demand
 
-    return place_demand(inputs, settings)[1]
+    return place_demand(inputs, AnalysisSettings.of(settings))[1]
 
 
 @dataclass
@@ -93,15 +93,15 @@ class TrainingModel:
         return self.before.areas[AREA_NAME].to_numpy(dtype=object)
 
 
-def _candidate_pool(before: Result, settings: dict, candidates) -> tuple[pd.DataFrame, list[str]]:
+def _candidate_pool(before: Result, settings: AnalysisSettings, candidates) -> tuple[pd.DataFrame, list[str]]:
     providers = before.providers
     notes: list[str] = []
     if candidates is None:
-        found = gaps.find_candidates(before.areas, providers, within_km=float(settings.get("candidate_km", 20.0)),
+        found = gaps.find_candidates(before.areas, providers, within_km=float(settings.candidate_km),
                                      per_area=max(len(providers), 1))
         ids = list(dict.fromkeys(found[PROVIDER_ID].astype(str)))
         notes.append(f"{len(ids)} candidate partners (Level 0/1, not LAA or regulated, status partner, "
-                     f"prospective or trained) inside or within {float(settings.get('candidate_km', 20.0)):g} km of the study region")
+                     f"prospective or trained) inside or within {float(settings.candidate_km):g} km of the study region")
     else:
         ids = list(dict.fromkeys(str(c) for c in candidates))
         known = set(providers[PROVIDER_ID].astype(str))
@@ -124,7 +124,7 @@ def _candidate_pool(before: Result, settings: dict, candidates) -> tuple[pd.Data
     return pool.sort_values(PROVIDER_ID, key=lambda s: s.astype(str), kind="mergesort"), notes
 
 
-def build_model(inputs, settings: dict, *, regions=(), candidates=None, before: Result | None = None) -> TrainingModel:
+def build_model(inputs, settings: AnalysisSettings | dict, *, regions=(), candidates=None, before: Result | None = None) -> TrainingModel:
     """Precompute what each candidate adds to each study area's access and coverage.
 
     Parameters
@@ -145,11 +145,12 @@ def build_model(inputs, settings: dict, *, regions=(), candidates=None, before: 
     """
     from ..pipeline import analyse
 
+    settings = AnalysisSettings.of(settings)  # checked once, here or by the profile
     if before is None:
         before = analyse(inputs, settings, regions=regions)
-    catchment = check_catchment(settings["catchment_km"])
-    decay = measures.make_decay(settings["decay"], catchment_km=catchment, table=settings.get("decay_table") or None)
-    trained = float(settings.get("trained_capacity", 1.0) or 1.0)
+    catchment = float(settings.catchment_km)
+    decay = measures.make_decay(settings.decay, catchment_km=catchment, table=settings.decay_table or None)
+    trained = float(settings.trained_capacity or 1.0)
     pool, notes = _candidate_pool(before, settings, candidates)
 
     points = demand_points_for(inputs, settings)

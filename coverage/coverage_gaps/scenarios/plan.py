@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import InvalidValueError, describe
 from ..result import Result
+from ..settings import AnalysisSettings
 from ..schema import AREA_CODE, AREA_NAME, PROVIDER_ID, PROVIDER_NAME
 from .changes import Upskill
 from .exact import exact_cover
@@ -153,7 +154,7 @@ def _exact(model: TrainingModel, k: int, plan_idx: list[int]) -> dict:
     }
 
 
-def best_to_train(inputs, settings: dict, k: int, *, candidates=None, objective: str = "unmet_demand",
+def best_to_train(inputs, settings: AnalysisSettings | dict, k: int, *, candidates=None, objective: str = "unmet_demand",
                   regions=(), exact: bool = True, before: Result | None = None) -> Plan:
     """Choose ``k`` organisations to train to OISC Level 2 in Asylum and Protection.
 
@@ -161,7 +162,7 @@ def best_to_train(inputs, settings: dict, k: int, *, candidates=None, objective:
     ----------
     inputs, settings, regions
         As for :func:`~coverage_gaps.pipeline.analyse`; each trained
-        organisation gets ``settings["trained_capacity"]`` (default 1).
+        organisation gets ``settings.trained_capacity`` (default 1).
     k
         How many organisations to train.
     candidates
@@ -198,6 +199,7 @@ def best_to_train(inputs, settings: dict, k: int, *, candidates=None, objective:
     if not isinstance(k, (int, np.integer)) or k < 1:
         raise InvalidValueError(describe("the number to train must be a whole number of 1 or more", column="k",
                                          value=k, fix="pass --train 5, say"))
+    settings = AnalysisSettings.of(settings)
     model = build_model(inputs, settings, regions=regions, candidates=candidates, before=before)
     notes = list(model.notes)
     chooser, other = (model.unmet, model.cover) if objective == "unmet_demand" else (model.cover, model.unmet)

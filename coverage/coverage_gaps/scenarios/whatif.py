@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..result import Result
+from ..settings import AnalysisSettings
 from ..schema import ACCESS, AREA_CODE, AREA_NAME, DEMAND, DESERT, DROUGHT, NEAREST_KM, RANK, UNMET_DEMAND
 from .changes import apply_changes
 
@@ -158,7 +159,7 @@ def _labels(result: Result, like: Result) -> Result:
                                generated_on=like.generated_on, synthetic=like.synthetic)
 
 
-def what_if(inputs, settings: dict, changes, *, regions=(), hold_benchmark: bool = True,
+def what_if(inputs, settings: AnalysisSettings | dict, changes, *, regions=(), hold_benchmark: bool = True,
             before: Result | None = None) -> Scenario:
     """Re-run the analysis with changed providers and compare it with the baseline.
 
@@ -196,15 +197,16 @@ def what_if(inputs, settings: dict, changes, *, regions=(), hold_benchmark: bool
     from ..gaps import is_standard
     from ..pipeline import analyse
 
+    settings = AnalysisSettings.of(settings)
     if before is None:
         before = analyse(inputs, settings, regions=regions)
-    changed, log = apply_changes(inputs, changes, trained_capacity=float(settings.get("trained_capacity", 1.0) or 1.0),
-                                 rule=settings.get("rule", "asylum"))
-    after_settings = dict(settings)
+    changed, log = apply_changes(inputs, changes, trained_capacity=float(settings.trained_capacity or 1.0),
+                                 rule=settings.rule)
+    after_settings = settings
     notes = []
     if hold_benchmark:
-        after_settings["benchmark"] = float(before.benchmark)
-        after_settings["benchmark_held"] = "standard" if is_standard(settings) else "average"  # words stay true
+        after_settings = settings.replace(benchmark=float(before.benchmark),  # words stay true:
+                                          benchmark_held="standard" if is_standard(settings) else "average")
         notes.append(f"benchmark held at {before.benchmark:.3g} per 1,000 (its level before the changes)")
     after = _labels(analyse(changed, after_settings, regions=regions), before)
     return Scenario(before=before, after=after, changes=log, table=compare(before, after), notes=notes)

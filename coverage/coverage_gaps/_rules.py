@@ -1,4 +1,4 @@
-"""One setting of a profile and the checks of its value (the table of settings is in :mod:`.config`).
+"""The rule for one setting of a profile and the checks of its value (the table of rules is in :mod:`.config`).
 
 A :class:`Setting` says a setting's type, default, range or words and any
 further check; :func:`problem` says what is wrong with a value, in words an
