@@ -13,6 +13,11 @@ Files already in the out folder that this run writes are **replaced**; any other
 file there (from an earlier run, or the user's own) is **listed** and left as it
 was, never deleted: :attr:`Staged.others` names them so the CLI can say so.
 
+A run killed outright (power cut, ``kill -9``) cannot clean up after itself:
+its hidden folder stays.  The next run beside it removes such leftovers when
+the process that made them is gone (each holds a ``.coverage-gaps-owner`` file: host and
+process id; a folder from another host goes after a day).
+
 ::
 
     check_folder(out)                      # before the analysis: fail fast on a bad path
@@ -29,16 +34,54 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import tempfile
+import time
 from pathlib import Path
 
 from .errors import OutputError, describe
 
-__all__ = ["NOTHING_WRITTEN", "Staged", "check_file", "check_folder"]
+__all__ = ["NOTHING_WRITTEN", "Staged", "check_file", "check_folder", "remove_leftovers"]
 
 #: The note added to any error raised inside :class:`Staged` (``{target}`` is the out folder or file).
 NOTHING_WRITTEN = "Nothing was written: {target} is unchanged."
 _PREFIX = ".coverage-gaps-partial-"
+_OWNER = ".coverage-gaps-owner"  # inside each partial folder: "host pid"
+_FOREIGN_AGE_S = 24 * 3600  # a partial folder from another host is a leftover after this long
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # somebody else's live process
+        return True
+    return True
+
+
+def _leftover(folder: Path) -> bool:
+    """True when ``folder`` is a partial folder whose run is gone (killed before it could clean up)."""
+    try:
+        host, pid = (folder / _OWNER).read_text(encoding="utf-8").split()
+        if host == socket.gethostname():
+            return not _alive(int(pid))
+    except (OSError, ValueError):  # no owner file yet (a run starting now) or unreadable: judge by age
+        pass
+    try:
+        return time.time() - folder.stat().st_mtime > _FOREIGN_AGE_S
+    except OSError:
+        return False
+
+
+def remove_leftovers(where: Path) -> list[str]:
+    """Remove partial folders in ``where`` left by runs that were killed; their names."""
+    removed = []
+    for folder in sorted(where.glob(_PREFIX + "*")) if where.is_dir() else []:
+        if folder.is_dir() and _leftover(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    return removed
 
 
 def check_folder(out: str | Path, *, option: str = "--out") -> Path:
@@ -104,6 +147,7 @@ class Staged:
         self.written: list[Path] = []
         self.replaced: list[str] = []
         self.others: list[str] = []
+        self.leftovers: list[str] = []  # partial folders of killed runs, removed on entry
         self._created: list[Path] = []
 
     def path(self, name: str | None = None) -> Path:
@@ -118,7 +162,9 @@ class Staged:
             p.mkdir()
         # beside the target, so the final moves stay on one file system
         where = self.folder if self.single_file else self.folder.parent
+        self.leftovers = remove_leftovers(where)
         self.dir = Path(tempfile.mkdtemp(prefix=_PREFIX, dir=where))
+        (self.dir / _OWNER).write_text(f"{socket.gethostname()} {os.getpid()}", encoding="utf-8")
         return self
 
     def __exit__(self, kind, exc, tb) -> bool:
@@ -143,7 +189,7 @@ class Staged:
         return False
 
     def _commit(self) -> None:
-        staged = sorted(p for p in self.dir.iterdir() if p.is_file())
+        staged = sorted(p for p in self.dir.iterdir() if p.is_file() and p.name != _OWNER)
         if not self.single_file:
             self.folder.mkdir(exist_ok=True)
         names = {p.name for p in staged}

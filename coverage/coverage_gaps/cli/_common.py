@@ -58,3 +58,6 @@ def print_written(stage) -> None:
     if stage.others:
         print(f"note: {stage.folder} also holds files this command did not write, left unchanged "
               f"(from an earlier run?): {', '.join(stage.others)}")
+    if stage.leftovers:
+        print(f"note: removed {len(stage.leftovers)} hidden partial folder(s) left by a run that was killed before "
+              f"it finished: {', '.join(stage.leftovers)}")
