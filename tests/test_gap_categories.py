@@ -82,6 +82,15 @@ def test_one_unit_per_office_or_per_organisation_per_area():
     assert shared[offices.area_code == "A"].sum() == pytest.approx(2.0)  # two organisations in A
 
 
+def test_offices_that_are_not_supply_take_no_share_of_their_organisations_unit():
+    # the law centre's third office in A is in the file as a candidate (another category of law): the two
+    # immigration offices share the unit between them, not with it
+    offices = _offices()
+    shared = capacity_units(offices, unit="organisation", supply=[True, True, False, True, True])
+    assert shared.tolist() == pytest.approx([1 / 2, 1 / 2, 1.0, 1.0, 1.0])
+    assert shared[[0, 1]].sum() == pytest.approx(1.0)
+
+
 def test_organisations_match_on_the_normalised_name_without_a_firm_number():
     offices = _offices().drop(columns="firm")
     assert capacity_units(offices, unit="organisation").tolist() == pytest.approx([1 / 3, 1 / 3, 1 / 3, 1.0, 1.0])

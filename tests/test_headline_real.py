@@ -58,8 +58,10 @@ def test_west_midlands_counts_one_unit_per_organisation(wm):
     assert coventry["access"] == pytest.approx(1.47, abs=0.01)
     assert coventry["unmet_demand"] == pytest.approx(coventry["demand"] * (1 - coventry["access"] / wm.benchmark))
     assert coventry["unmet_demand"] == pytest.approx(930, abs=1)
-    cv1 = wm.providers[wm.providers["name"].eq("Coventry Law Centre Ltd")]
-    assert len(cv1) == 3 and cv1["capacity"].sum() == pytest.approx(1.0)
+    cv1 = wm.providers[wm.providers["name"].eq("Coventry Law Centre Ltd") & wm.providers["area_code"].eq(COVENTRY)]
+    supply = cv1[cv1["qualifying"]]
+    # its offices in other categories of law are loaded as candidates to train: they take no share of the unit
+    assert len(supply) == 3 and supply["capacity"].sum() == pytest.approx(1.0) and len(cv1) > len(supply)
 
 
 def _visible(page: str) -> str:
@@ -76,18 +78,23 @@ def test_west_midlands_report_banner_and_method(wm):
     supply = method[method.index("Supply counted:"):method.index("Capacity")]
     counted = supply.split("Not supplied")[0]
     assert "Legal Aid Agency immigration contract offices" in counted and "OISC" not in counted  # only LAA offices
-    assert "no OISC/IAA register and no partner list" in supply
+    # the LAA directory, read as supply and as candidates, is named once; the candidates are a partner list
+    assert supply.count("Legal aid provider offices (Legal Aid Agency directory), dated 2015-11") == 1
+    assert "Not supplied: no OISC/IAA register, so" in supply
     assert "OISC/IAA Level 2+ advisers and regulated lawyers are not counted" in supply
     assert "one unit in each area it has offices in" in method
-    assert "No partner list supplied" in page and "None found within" not in page
 
 
-def test_west_midlands_cli_warns_and_says_why_candidates_are_empty(real_data, tmp_path, capsys):
+def test_west_midlands_cli_warns_and_lists_candidates_from_other_law(real_data, tmp_path, capsys):
     assert main(["run", str(WM), "--data-dir", str(real_data), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("WARNING: Out-of-date supply data:") and "2015-11" in out.splitlines()[0]
     sheet = pd.read_excel(tmp_path / "targets.xlsx", sheet_name="candidates")
-    assert sheet["Note"].tolist() == ["No partners to train: no partner list supplied"]
+    # the profile's candidates: LAA offices in other categories of law, none holding an immigration contract
+    offices = pd.read_csv(real_data / "laa_legal_aid_provider_offices_2015.csv")
+    immas = set("laa-" + offices.loc[offices["categories"].fillna("").str.contains("IMMAS"), "office_id"].astype(str))
+    ids = sheet[[c for c in sheet.columns if "provider" in c.lower() and "id" in c.lower()][0]].astype(str)
+    assert len(sheet) > 0 and ids.str.startswith("laa-").all() and not set(ids) & immas
     header = pd.read_csv(tmp_path / "targets.csv", nrows=0).columns
     assert "people_below_average" in header and "unmet_demand" not in header
 

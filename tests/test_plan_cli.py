@@ -19,7 +19,7 @@ TWO_DESERTS = Path(__file__).resolve().parent / "data" / "plan_two_deserts" / "p
 def test_plan_on_two_deserts_writes_the_picks_in_order_with_reasons(tmp_path, capsys):
     assert main(["plan", str(TWO_DESERTS), "--train", "2", "--out", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
-    assert "Unmet demand in the study region: 250 -> 0" in printed
+    assert "People below the average access, in the study region: 250 -> 0" in printed  # relative: not "unmet"
     assert "Advice deserts closed: 2 (Cford, Dale)" in printed
     assert (tmp_path / "plan.csv").read_text(encoding="utf-8") == (
         "order,provider_id,organisation,area_code,area_name,gain,cumulative_gain,areas_served\n"

@@ -61,8 +61,8 @@ def test_loose_files_reconcile_lookups_included(capsys):
 def test_the_real_profiles_reconcile_every_input_lookups_included(real_data, capsys, name):
     report = _check_json(capsys, PROFILES[name], "--data-dir", real_data)
     expected = {"areas", "demand:asylum_support", "demand:population", "providers:laa_offices", "region_lookup",
-                "postcode_districts"} | ({"subareas"} if name == "west-midlands" else set()) | (
-                {"providers:laa_other_law"} if name == "england-wales" else set())  # its candidates for plan
+                "postcode_districts", "providers:laa_other_law"} | (  # laa_other_law: candidates for plan
+                {"subareas"} if name == "west-midlands" else set())
     assert set(report) == expected
     _assert_reconciles(report)
     lookup = pd.read_csv(real_data / "lad22_to_region22_england_lookup.csv", encoding="utf-8-sig")

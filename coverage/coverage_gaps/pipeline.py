@@ -369,7 +369,8 @@ def analyse(inputs: Inputs, settings: AnalysisSettings | dict | None = None, *, 
     catchment_km = float(s.catchment_km)
     areas, points, population = place_demand(inputs, s)
     providers = _locate_providers(inputs.provider_table(), areas, s.rule)
-    providers[CAPACITY] = measures.capacity_units(providers, unit=s.capacity_unit).to_numpy()
+    providers[CAPACITY] = measures.capacity_units(providers, unit=s.capacity_unit,
+                                                  supply=providers["qualifying"]).to_numpy()
     areas = areas.join(measures.area_measures(
         areas, providers, points, demand_column=DEMAND, population_column=population, catchment_km=catchment_km,
         decay=s.decay, decay_table=s.decay_table or None, rule=s.rule), on=AREA_CODE)

@@ -187,7 +187,8 @@ def supply_counted(result: Result) -> dict:
     absent = [words for kind, words in (("OISC Level 2+", "OISC/IAA Level 2+ advisers and regulated lawyers"),
                                         ("LAA office", "legal aid contract offices")) if kind not in types]
     supplied = [s for s in result.sources if s.kind in SUPPLY_KINDS]
-    files = "; ".join(f"{s.name}{', dated ' + s.date if s.date else ''}" for s in supplied)
+    # one file read twice (the LAA directory as supply and as candidates to train) is named once
+    files = "; ".join(dict.fromkeys(f"{s.name}{', dated ' + s.date if s.date else ''}" for s in supplied))
     sentence = ("Supply counted: " + (", ".join(counted) if counted else "nothing") + (f" (from {files})" if files else "")
                 + ". Not supplied: " + " and ".join("no " + m.removeprefix("an ").removeprefix("a ") for m in missing)
                 + (", so " + " and ".join(absent) + " are not counted." if absent else "."))

@@ -47,6 +47,7 @@ def plan_options(args) -> dict:
 
 def _print_plan(plan) -> None:
     import pandas as pd  # here, not at the top: `coverage-gaps --help` stays quick
+    from ..gaps import shortfall
     from ..publish import terminal_text
 
     def print(*parts) -> None:  # every line through the publishing policy: no escape sequence reaches the terminal
@@ -60,7 +61,10 @@ def _print_plan(plan) -> None:
         if len(plan.picks):
             print(plan.picks[["order", "provider_id", "organisation", "area_name", "gain", "areas_served"]]
                   .to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
-    print(f"\nUnmet demand in the study region: {plan.unmet_demand_before:,.0f} -> {plan.unmet_demand_after:,.0f}")
+    before = plan.scenario.before
+    measure = shortfall(before.settings, coverage=before.coverage)  # a relative shortfall is not unmet need
+    print(f"\n{measure.label[:1].upper() + measure.label[1:]}, in the study region: "
+          f"{plan.unmet_demand_before:,.0f} -> {plan.unmet_demand_after:,.0f}")
     closed = plan.scenario.table[plan.scenario.table["desert_closed"]]
     print(f"Advice deserts closed: {len(closed)}" + (f" ({', '.join(closed['area_name'].astype(str))})" if len(closed) else ""))
     if plan.exact:

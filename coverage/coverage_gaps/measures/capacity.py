@@ -5,7 +5,9 @@ Without one, each provider counts as one unit, either
 
 * ``"office"``: one unit per office, or
 * ``"organisation"``: one unit per organisation per area, shared equally over
-  its offices there (three offices of one law centre in one city count once).
+  its offices there that count as supply (three offices of one law centre in
+  one city count once; its offices in other categories of law, loaded as
+  candidates to train, take no share).
 
 Organisations are matched on the firm number where the file has one (the LAA
 directory's ``firm``; its ``account_number`` is per office, so it is used only
@@ -46,7 +48,7 @@ def organisation_key(providers: pd.DataFrame) -> pd.Series:
     return key.astype(str)
 
 
-def capacity_units(providers: pd.DataFrame, *, unit: str = "office") -> pd.Series:
+def capacity_units(providers: pd.DataFrame, *, unit: str = "office", supply=None) -> pd.Series:
     """Each provider's capacity under ``unit`` (see the module notes).
 
     Parameters
@@ -57,6 +59,10 @@ def capacity_units(providers: pd.DataFrame, *, unit: str = "office") -> pd.Serie
         capacity column; missing means it had none).
     unit
         ``"office"`` or ``"organisation"``.
+    supply
+        Boolean mask (array or Series aligned with ``providers``) of the offices
+        that count as supply: only they share an organisation's unit.  None:
+        every office.
 
     Returns
     -------
@@ -72,9 +78,10 @@ def capacity_units(providers: pd.DataFrame, *, unit: str = "office") -> pd.Serie
         return capacity
     given = (providers[CAPACITY_GIVEN].astype("boolean").fillna(False).to_numpy(dtype=bool)
              if CAPACITY_GIVEN in providers.columns else np.zeros(len(providers), dtype=bool))
+    shares = ~given & (np.ones(len(providers), dtype=bool) if supply is None else np.asarray(supply, dtype=bool))
     area = providers[AREA_CODE].fillna("").astype(str) if AREA_CODE in providers.columns else ""
     group = pd.Series(area, index=providers.index).astype(str) + "|" + organisation_key(providers)
-    offices = group[~given].map(group[~given].value_counts())
+    offices = group[shares].map(group[shares].value_counts())
     shared = capacity.copy()
-    shared[~given] = 1.0 / offices.to_numpy(dtype=float)
+    shared[shares] = 1.0 / offices.to_numpy(dtype=float)
     return shared
