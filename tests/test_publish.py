@@ -27,6 +27,7 @@ from coverage_gaps.cli import DEMO_PROFILE, main
 from coverage_gaps.pipeline import run_profile
 from coverage_gaps.publish import terminal_text
 from coverage_gaps.schema import AREA_CODE, CRS_BNG, CRS_WGS84
+from coverage_gaps.settings import AnalysisSettings
 from coverage_gaps.widgets import area_details
 
 DEMO = DEMO_PROFILE.parent  # the demo profile sits beside its data
@@ -190,7 +191,8 @@ def test_plan_prints_no_escape_sequence(capsys):
     picks = pd.DataFrame({"order": [1], "provider_id": ["P1"], "organisation": [ESCAPED], "area_name": [ESCAPED],
                           "gain": [1.0], "areas_served": [ESCAPED]})
     table = pd.DataFrame({"desert_closed": [True], "area_name": [ESCAPED]})
-    plan = SimpleNamespace(scenario=SimpleNamespace(before=SimpleNamespace(synthetic=False, title=ESCAPED),
+    plan = SimpleNamespace(scenario=SimpleNamespace(before=SimpleNamespace(synthetic=False, title=ESCAPED,
+                                                                          settings=AnalysisSettings(), coverage=""),
                                                     table=table, notes=[ESCAPED]),
                            picks=picks, k=1, candidates=[1], objective="unmet_demand", unmet_demand_before=2.0,
                            unmet_demand_after=1.0, exact=None, notes=[])

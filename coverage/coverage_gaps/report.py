@@ -195,39 +195,48 @@ def _top_n(result: Result) -> int:
 
 
 def _rows(result: Result) -> list[dict]:
+    """One dict of display text per area, built column by column (35,000 areas in well under a second)."""
     candidates = candidate_lines(result.candidates)
     has_rate = "demand_per_10k" in result.areas.columns
     top_n = _top_n(result)
     empty = no_candidates_text(partner_list=partner_list_supplied(result.sources, result.providers),
                                within_km=float(result.settings.candidate_km))
     grid = len(stability_grid(result.settings))
-    rows = []
-    areas = result.areas.drop(columns="geometry").assign(**{GAP: gap_categories(result.areas).to_numpy()})
-    for _, a in areas.iterrows():
-        nearest = a.get("nearest_km", np.nan)
-        rows.append({
-            "code": str(a[AREA_CODE]),
-            "name": str(a.get("area_name", "")),
-            "rank": "" if pd.isna(a.get("rank")) else str(int(a["rank"])),
-            "rank_sort": _sort_value(a.get("rank"), 0),
-            "demand": fmt_number(a["demand"]), "demand_sort": _sort_value(a["demand"]),
-            "rate": fmt_number(a.get("demand_per_10k"), 1) if has_rate else "",
-            "rate_sort": _sort_value(a.get("demand_per_10k")),
-            "local": fmt_number(a.get("local_providers", 0)), "local_sort": _sort_value(a.get("local_providers", 0)),
-            "nearest": fmt_number(nearest, 1) if np.isfinite(float(nearest)) else "none in the data",
-            "nearest_sort": _sort_value(nearest),
-            "access": fmt_number(a.get("access"), 2), "access_sort": _sort_value(a.get("access")),
-            "unmet": fmt_number(a.get("unmet_demand")), "unmet_sort": _sort_value(a.get("unmet_demand")),
-            "status": str(a[GAP]),
-            "share": fmt_share(a.get("share_beyond_reach", np.nan)) if pd.notna(a.get("share_beyond_reach")) else "",
-            "share_sort": _sort_value(a.get("share_beyond_reach")),
-            "range": _rank_range(a, grid),
-            "reason": str(a.get("reason", "")),
-            "candidates": candidates.get(str(a[AREA_CODE]), []),
-            "searched": pd.notna(a.get("rank")) and int(a["rank"]) <= top_n,
-            "empty": empty,
-        })
-    return rows
+    areas = result.areas
+
+    def col(name, default=None) -> list:
+        return areas[name].tolist() if name in areas.columns else [default] * len(areas)
+
+    codes = [str(c) for c in col(AREA_CODE)]
+    rank, rate, share = col("rank"), col("demand_per_10k"), col("share_beyond_reach")
+    local, nearest = col("local_providers", 0), col("nearest_km", np.nan)
+    demand, access, unmet = col("demand"), col("access"), col("unmet_demand")
+    ranges = [_rank_range(dict(zip(("rank", "rank_min", "rank_max", "top10_in"), r)), grid)
+              for r in zip(rank, col("rank_min"), col("rank_max"), col("top10_in"))]
+    return [{
+        "code": code,
+        "name": str(name),
+        "rank": "" if pd.isna(rk) else str(int(rk)),
+        "rank_sort": _sort_value(rk, 0),
+        "demand": fmt_number(d), "demand_sort": _sort_value(d),
+        "rate": fmt_number(rt, 1) if has_rate else "",
+        "rate_sort": _sort_value(rt),
+        "local": fmt_number(lc), "local_sort": _sort_value(lc),
+        "nearest": fmt_number(nr, 1) if np.isfinite(float(nr)) else "none in the data",
+        "nearest_sort": _sort_value(nr),
+        "access": fmt_number(ac, 2), "access_sort": _sort_value(ac),
+        "unmet": fmt_number(un), "unmet_sort": _sort_value(un),
+        "status": str(status),
+        "share": fmt_share(sh) if pd.notna(sh) else "",
+        "share_sort": _sort_value(sh),
+        "range": span,
+        "reason": str(reason),
+        "candidates": candidates.get(code, []),
+        "searched": pd.notna(rk) and int(rk) <= top_n,
+        "empty": empty,
+    } for code, name, rk, d, rt, lc, nr, ac, un, status, sh, span, reason in zip(
+        codes, col("area_name", ""), rank, demand, rate, local, nearest, access, unmet,
+        gap_categories(areas).tolist(), share, ranges, col("reason", ""))]
 
 
 def _rank_range(a, grid: int) -> str:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
+from scipy import sparse
 
 __all__ = ["UnmetReduction", "CoverageGain", "Pick", "greedy", "brute_force"]
 
@@ -38,6 +39,17 @@ __all__ = ["UnmetReduction", "CoverageGain", "Pick", "greedy", "brute_force"]
 TOLERANCE = 1e-9
 #: Gains are compared to this many decimals (people), so float noise never decides a tie.
 DIGITS = 6
+
+
+def _sparse_rows(matrix, n_columns: int, dtype) -> sparse.csr_matrix:
+    """``matrix`` (dense array, nested lists or scipy sparse) as CSR rows with sorted column indices."""
+    if sparse.issparse(matrix):
+        rows = sparse.csr_matrix(matrix, dtype=dtype)
+    else:
+        dense = np.asarray(matrix, dtype=dtype).reshape(-1, n_columns)
+        rows = sparse.csr_matrix(dense)
+    rows.sort_indices()
+    return rows
 
 
 class UnmetReduction:
@@ -53,14 +65,16 @@ class UnmetReduction:
         ``B``: benchmark access per 1,000 (held fixed while choosing).
     gains
         ``G``: (n_candidates, n_areas) access each candidate adds to each area
-        once trained.
+        once trained; dense or ``scipy.sparse`` (held as CSR rows: a candidate
+        adds access only to the areas its catchment reaches, so a national
+        model holds those pairs, not n_candidates x n_areas numbers).
     """
 
     def __init__(self, demand, access, benchmark: float, gains):
         self.demand = np.asarray(demand, dtype=float)
         self.access0 = np.asarray(access, dtype=float)
         self.benchmark = float(benchmark)
-        self.gains = np.asarray(gains, dtype=float).reshape(-1, len(self.demand))
+        self.gains = _sparse_rows(gains, len(self.demand), float)
         self.reset()
 
     @property
@@ -68,17 +82,24 @@ class UnmetReduction:
         """Number of candidates."""
         return self.gains.shape[0]
 
+    def _row(self, j: int) -> tuple[np.ndarray, np.ndarray]:
+        lo, hi = self.gains.indptr[j], self.gains.indptr[j + 1]
+        return self.gains.indices[lo:hi], self.gains.data[lo:hi]
+
     def reset(self) -> None:
         """Forget every choice."""
         self.access = self.access0.copy()
 
-    def _unmet(self, access: np.ndarray) -> np.ndarray:
-        return self.demand * np.maximum(0.0, 1.0 - access / self.benchmark)
+    def _unmet(self, access: np.ndarray, demand: np.ndarray | None = None) -> np.ndarray:
+        return (self.demand if demand is None else demand) * np.maximum(0.0, 1.0 - access / self.benchmark)
 
     def unmet_by_area(self, chosen: Iterable[int] = ()) -> np.ndarray:
         """Each area's unmet demand after training ``chosen`` (from scratch)."""
-        chosen = list(chosen)
-        return self._unmet(self.access0 + self.gains[chosen].sum(axis=0))
+        added = np.zeros(len(self.demand))
+        for j in chosen:  # row by row, in order: the same sums as adding dense rows
+            idx, g = self._row(j)
+            added[idx] += g
+        return self._unmet(self.access0 + added)
 
     def value(self, chosen: Iterable[int]) -> float:
         """Benefit of training ``chosen``: total unmet demand avoided."""
@@ -86,15 +107,24 @@ class UnmetReduction:
 
     def gain_by_area(self, j: int) -> np.ndarray:
         """Fall in each area's unmet demand if ``j`` were trained now."""
-        return self._unmet(self.access) - self._unmet(self.access + self.gains[j])
+        idx, g = self._row(j)
+        out = np.zeros(len(self.demand))
+        out[idx] = self._gain_at(idx, g)
+        return out
+
+    def _gain_at(self, idx: np.ndarray, g: np.ndarray) -> np.ndarray:
+        demand, access = self.demand[idx], self.access[idx]
+        return self._unmet(access, demand) - self._unmet(access + g, demand)
 
     def gain(self, j: int) -> float:
-        """Marginal benefit of training ``j`` after the choices so far."""
-        return float(self.gain_by_area(j).sum())
+        """Marginal benefit of training ``j`` after the choices so far (the areas it reaches; others gain 0)."""
+        return float(self._gain_at(*self._row(j)).sum())
 
     def add(self, j: int) -> None:
         """Train ``j``."""
-        self.access = self.access + self.gains[j]
+        idx, g = self._row(j)
+        self.access = self.access.copy()
+        self.access[idx] += g
 
 
 class CoverageGain:
@@ -109,7 +139,8 @@ class CoverageGain:
         provider.
     reach
         (n_candidates, n_points) booleans: the candidate is within the
-        catchment of the point.
+        catchment of the point; dense or ``scipy.sparse`` (held as CSR rows,
+        the points each candidate reaches).
     area
         Area position of each point, for :meth:`gain_by_area` (default: each
         point is its own area).
@@ -120,7 +151,9 @@ class CoverageGain:
     def __init__(self, demand, covered, reach, *, area=None, n_areas: int | None = None):
         self.demand = np.asarray(demand, dtype=float)
         self.covered0 = np.asarray(covered, dtype=bool).reshape(-1)
-        self.reach = np.asarray(reach, dtype=bool).reshape(-1, len(self.demand))
+        reach = _sparse_rows(reach, len(self.demand), bool)
+        reach.eliminate_zeros()
+        self.reach = reach
         self.area = np.arange(len(self.demand)) if area is None else np.asarray(area, dtype=np.intp)
         self.n_areas = int(n_areas if n_areas is not None else (self.area.max() + 1 if len(self.area) else 0))
         self.reset()
@@ -129,13 +162,18 @@ class CoverageGain:
     def n(self) -> int:
         return self.reach.shape[0]
 
+    def _points(self, j: int) -> np.ndarray:
+        return self.reach.indices[self.reach.indptr[j]:self.reach.indptr[j + 1]]
+
     def reset(self) -> None:
         self.covered = self.covered0.copy()
 
     def covered_after(self, chosen: Iterable[int] = ()) -> np.ndarray:
         """Which points are covered after training ``chosen`` (from scratch)."""
-        chosen = list(chosen)
-        return self.covered0 | self.reach[chosen].any(axis=0)
+        covered = self.covered0.copy()
+        for j in chosen:
+            covered[self._points(j)] = True
+        return covered
 
     def covered_demand(self, chosen: Iterable[int] = ()) -> float:
         """Total demand within reach after training ``chosen``."""
@@ -146,7 +184,8 @@ class CoverageGain:
         return self.covered_demand(chosen) - self.covered_demand(())
 
     def _new(self, j: int) -> np.ndarray:
-        return self.reach[j] & ~self.covered
+        points = self._points(j)
+        return points[~self.covered[points]]  # ascending, as a dense mask would select them
 
     def gain_by_area(self, j: int) -> np.ndarray:
         """Demand each area would newly have within reach if ``j`` were trained now."""
@@ -157,7 +196,8 @@ class CoverageGain:
         return float(self.demand[self._new(j)].sum())
 
     def add(self, j: int) -> None:
-        self.covered = self.covered | self.reach[j]
+        self.covered = self.covered.copy()
+        self.covered[self._points(j)] = True
 
 
 @dataclass(frozen=True)

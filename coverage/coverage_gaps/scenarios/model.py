@@ -168,11 +168,14 @@ def build_model(inputs, settings: AnalysisSettings | dict, *, regions=(), candid
     ratio = measures.fca_ratio(demand, np.full(len(pool), trained * 1_000.0), i, j, dist, decay=decay)
     w = np.asarray(decay(dist), dtype=float).reshape(-1)
     inside = point_area[i] >= 0
+    # Sparse (candidate, area) cells: summed in pair order, as a dense bincount over every cell would sum them.
     cell = j[inside].astype(np.int64) * n_areas + point_area[i[inside]]
-    gains = np.bincount(cell, weights=demand[i[inside]] * w[inside] * ratio[j[inside]],
-                        minlength=len(pool) * n_areas).astype(float).reshape(len(pool), n_areas)  # int when empty
+    cells, at = np.unique(cell, return_inverse=True)
+    added = np.bincount(at, weights=demand[i[inside]] * w[inside] * ratio[j[inside]], minlength=len(cells))
     area_demand = study[DEMAND].fillna(0.0).to_numpy(dtype=float)  # no data counts as 0 in the measures
-    gains = np.divide(gains, area_demand, out=np.zeros_like(gains), where=area_demand > 0)
+    cand, area = np.divmod(cells, n_areas)
+    added = np.divide(added, area_demand[area], out=np.zeros(len(cells)), where=area_demand[area] > 0)
+    gains = sparse.csr_matrix((added, (cand, area)), shape=(len(pool), n_areas))
     unmet = UnmetReduction(area_demand, study[ACCESS].fillna(0.0).to_numpy(dtype=float), before.benchmark, gains)
 
     # Coverage: study points within the catchment of a candidate or a qualifying provider (sparse: pairs in reach).
@@ -188,7 +191,7 @@ def build_model(inputs, settings: AnalysisSettings | dict, *, regions=(), candid
     covered = np.zeros(len(keep), dtype=bool)
     covered[qi] = True
     reach = reach_matrix(candidate_km, len(keep), catchment_km=catchment)
-    cover = CoverageGain(demand[keep], covered, reach.T.toarray(), area=point_area[keep], n_areas=n_areas)
+    cover = CoverageGain(demand[keep], covered, reach.T, area=point_area[keep], n_areas=n_areas)
 
     table = pd.DataFrame({
         PROVIDER_ID: pool[PROVIDER_ID].astype(str).to_numpy(),
