@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     from coverage_gaps.pipeline import run_profile
 
     start = time.perf_counter()
-    result = run_profile(args.profile)
+    result = run_profile(args.profile, trend=True)  # as `coverage-gaps run` and `report` write it
     analysis_s = time.perf_counter() - start
 
     with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:

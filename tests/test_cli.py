@@ -36,6 +36,8 @@ def test_run_writes_every_output_and_prints_the_top_ten(tmp_path, capsys):
     assert descriptions and all("synthetic demo data" in d for d in descriptions)
     assert "synthetic demo data" in (tmp_path / "map.html").read_text().lower()
     assert "synthetic demo data" in (tmp_path / "report.html").read_text().lower()
+    # the report `run` writes has the demo's trend (issue 15): five quarters for the first five targets
+    assert (tmp_path / "report.html").read_text().count('<circle class="point"') == 25
     # the rejects file lists the demo's two unknown postcodes
     rejects = pd.read_csv(tmp_path / "rejects.csv")
     assert len(rejects) == 2 and rejects["reason"].str.contains("unknown postcode").all()

@@ -25,7 +25,7 @@ HEREFORDSHIRE, COVENTRY = "E06000019", "E08000026"
 
 @pytest.fixture(scope="module")
 def wm(real_data):
-    return run_profile(WM, data_dir=real_data)
+    return run_profile(WM, data_dir=real_data, trend=True)  # the trend for the report's main points (issue 15)
 
 
 def test_west_midlands_no_area_with_a_shortfall_is_at_or_above(wm):
@@ -147,3 +147,24 @@ def test_england_and_wales_json_headline_matches_pandas_on_the_raw_files(real_da
     assert "Law Society" in head["residents_without_local_provider_share"]["definition"]
     assert doc["warnings"] and "2015-11" in doc["warnings"][0] and "2024-09-30" in doc["warnings"][0]
     assert doc["measure"]["column"] == "people_below_average"
+
+
+def test_west_midlands_trend_and_main_point_match_the_raw_asy_d11_file(real_data, wm):
+    # Issue 15: need in the 30 West Midlands districts at the date used and the four quarters before, summed
+    # from the raw Home Office file with plain pandas (no boundary change in the region in those quarters).
+    from coverage_gaps.findings import main_points
+
+    raw = pd.read_csv(real_data / "ho_asy_d11_asylum_support_by_la.csv", dtype=str)
+    lookup = pd.read_csv(real_data / "lad22_to_region22_england_lookup.csv", dtype=str, encoding="utf-8-sig")
+    codes = set(lookup.loc[lookup["RGN22CD"] == "E12000005", "LAD22CD"])
+    people = pd.to_numeric(raw["People"].str.replace(",", ""))
+    expected = people[raw["LAD Code"].isin(codes)].groupby(raw["Date"]).sum().iloc[-5:]
+    totals = wm.trend.groupby("date")["people"].sum()
+    assert list(totals.index) == list(expected.index) == ["2023-09-30", "2023-12-31", "2024-03-31", "2024-06-30",
+                                                          "2024-09-30"]
+    assert totals.to_numpy() == pytest.approx(expected.to_numpy())
+    now, then = expected.iloc[-1], expected.iloc[0]
+    trend = {p["key"]: p["text"] for p in main_points(wm)}["trend"]
+    assert trend == (f"People on asylum support in West Midlands fell from {then:,} at the end of September 2023 to "
+                     f"{now:,} at the end of September 2024: down {then - now:,} ({(then - now) / then:.0%}) in a "
+                     "year.")

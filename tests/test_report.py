@@ -127,8 +127,9 @@ def test_share_formatting():
 def test_title_region_dates_and_headings(page):
     docs = _documents(page)[0]
     tags = [t for t, _ in docs.starts]
-    assert tags.count("h1") == 1 and tags.count("h2") == 5
+    assert tags.count("h1") == 1 and tags.count("h2") == 6  # main points, headline, map, targets, method, sources
     text = _visible_text(page)
+    assert text.index("Main points") < text.index("Headline figures")
     assert "Tiny test region: advice coverage" in text
     assert "Region: Tiny region" in text and "Report produced on 2026-01-02" in text
     assert "People on asylum support (Home Office, table Asy_D11): 2024-09-30" in text

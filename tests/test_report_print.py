@@ -29,7 +29,7 @@ def _squash(text: str) -> str:
 @pytest.fixture(scope="module")
 def printed(chromium, tmp_path_factory):
     pypdf = pytest.importorskip("pypdf")
-    result = run_profile(DEMO_PROFILE)
+    result = run_profile(DEMO_PROFILE, trend=True)  # as `coverage-gaps run` prints it: with the trend chart
     folder = ROOT / "tests" / "output" / "test_report_print"  # kept for people to look at
     folder.mkdir(parents=True, exist_ok=True)
     path = report.write_report(result, tmp_path_factory.mktemp("print") / "report.html")

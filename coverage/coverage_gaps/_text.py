@@ -26,9 +26,8 @@ def fmt_share(value) -> str:
     v = float(value)
     if not np.isfinite(v):
         return "n/a"
-    if 0 < v < 0.005:
-        return "under 1%"
-    return f"{v:.0%}"
+    text = f"{v:.0%}"
+    return "under 1%" if v > 0 and text == "0%" else text  # 0.5% rounds to even, "0%": never for a non-zero share
 
 
 def count_words(value, singular: str, plural: str | None = None, digits: int = 0) -> str:

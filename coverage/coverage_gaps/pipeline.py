@@ -272,8 +272,13 @@ def _data_notes(inputs: Inputs, demand_name: str, study: pd.DataFrame, territory
 
 
 def run_profile(profile: Profile | str | Path, *, data_dir=None, overrides: dict | None = None,
-                inputs: Inputs | None = None) -> Result:
-    """Load a profile's inputs and analyse them (the whole main job)."""
+                inputs: Inputs | None = None, trend: bool = False) -> Result:
+    """Load a profile's inputs and analyse them (the whole main job).
+
+    ``trend``: also load the quarters before the date used into ``Result.trend``
+    (:func:`coverage_gaps.trend.with_trend`; Asy_D11 demand only), for the report's
+    main points and trend chart.  Off by default: each quarter re-reads the file.
+    """
     if not isinstance(profile, Profile):
         profile = load_profile(profile, data_dir=data_dir, overrides=overrides)
     elif overrides:
@@ -281,7 +286,7 @@ def run_profile(profile: Profile | str | Path, *, data_dir=None, overrides: dict
     if inputs is None:
         with collect_warnings():  # the loaders' warnings are in inputs.notes, and so in the Result's data notes
             inputs = load_inputs(profile)
-    return analyse(
+    result = analyse(
         inputs,
         profile.analysis,
         regions=profile.regions,
@@ -291,3 +296,8 @@ def run_profile(profile: Profile | str | Path, *, data_dir=None, overrides: dict
         synthetic=bool(profile.meta.get("synthetic", False)),
         publish=profile.publish,
     )
+    if not trend:
+        return result
+    from .trend import with_trend
+
+    return with_trend(result, profile, inputs)

@@ -6,7 +6,10 @@ interactive map (inlined Leaflet, in a sandboxed frame), the ranked target
 table (sortable, with reasons and candidate partners), a plain-English method
 with its caveats, and every source with its licence and attribution.
 ``write_report_and_map`` also writes the embedded map as a file of its own
-(what ``coverage-gaps run`` does), built once for both.
+(what ``coverage-gaps run`` does), built once for both.  Above the figures, a
+"main points" paragraph (:mod:`coverage_gaps.findings`); with quarterly demand,
+a trend chart; with a training plan (``plan=``), its picks and totals
+(:mod:`coverage_gaps.report_sections`).
 
 * Private data stays private: the report is built from
   :func:`coverage_gaps.publish.public_result` (the one publishing policy), which
@@ -252,9 +255,11 @@ def _source_rows(result: Result) -> tuple[list[dict], list[str]]:
     return rows, attributions
 
 
-def _documents(result: Result, *, title: str | None = None, tiles=None) -> tuple[str, str]:
+def _documents(result: Result, *, title: str | None = None, tiles=None, plan=None) -> tuple[str, str]:
     """The report and the map it embeds, as two HTML documents (the map is built and rendered once)."""
     from . import maps
+    from .findings import main_points
+    from .report_sections import plan_section, trend_chart
 
     public = public_result(result)
     map_text = maps.map_html(maps.coverage_map(public, tiles=tiles, top_n=_top_n(public)))
@@ -287,6 +292,9 @@ def _documents(result: Result, *, title: str | None = None, tiles=None) -> tuple
             "definitions": {k: v["definition"] for k, v in described.items()},
         },
         "warnings": data_warnings(public),
+        "points": main_points(public),
+        "trend": trend_chart(public),
+        "plan": plan_section(plan, public),
         "measure": shortfall(s, coverage=public.coverage),
         "rows": rows,
         "has_rate": "demand_per_10k" in public.areas.columns,
@@ -313,7 +321,7 @@ def _documents(result: Result, *, title: str | None = None, tiles=None) -> tuple
     return _TEMPLATES.get_template("report.html.j2").render(**context), map_text
 
 
-def render_report(result: Result, *, title: str | None = None, tiles=None) -> str:
+def render_report(result: Result, *, title: str | None = None, tiles=None, plan=None) -> str:
     """The funder report as one HTML string.
 
     Parameters
@@ -325,13 +333,16 @@ def render_report(result: Result, *, title: str | None = None, tiles=None) -> st
     tiles
         Optional base-map tiles passed to :func:`coverage_gaps.maps.coverage_map`.
         ``None`` (default) keeps the report fully offline.
+    plan
+        A training plan of this Result (:func:`coverage_gaps.scenarios.best_to_train`):
+        the report then lists its picks and totals.  ``None`` (default): no plan section.
 
     Returns
     -------
     str
         A complete HTML document with every script and style inlined.
     """
-    return _documents(result, title=title, tiles=tiles)[0]
+    return _documents(result, title=title, tiles=tiles, plan=plan)[0]
 
 
 def _write(path: str | Path, text: str) -> Path:
@@ -341,20 +352,21 @@ def _write(path: str | Path, text: str) -> Path:
     return path
 
 
-def write_report(result: Result, path: str | Path, *, title: str | None = None, tiles=None) -> Path:
+def write_report(result: Result, path: str | Path, *, title: str | None = None, tiles=None, plan=None) -> Path:
     """Write the funder report to ``path`` (UTF-8, LF) and return the path.
 
     See :func:`render_report` for the options.
     """
-    return _write(path, render_report(result, title=title, tiles=tiles))
+    return _write(path, render_report(result, title=title, tiles=tiles, plan=plan))
 
 
-def write_report_and_map(result: Result, report_path: str | Path, map_path: str | Path) -> tuple[Path, Path]:
+def write_report_and_map(result: Result, report_path: str | Path, map_path: str | Path, *,
+                         plan=None) -> tuple[Path, Path]:
     """Write the funder report and, as a file of its own, the map it embeds; return both paths.
 
     The map is built once, from the same public copy of ``result`` as the
     report (:func:`public_result`: allow-listed fields, the profile's location
     precision), so the two files always agree.
     """
-    report_text, map_text = _documents(result)
+    report_text, map_text = _documents(result, plan=plan)
     return _write(report_path, report_text), _write(map_path, map_text)

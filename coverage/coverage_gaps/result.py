@@ -79,6 +79,12 @@ class Result:
     publish
         The :class:`~coverage_gaps.settings.PublishSettings`: what outputs may show
         (``publish.point_precision``: the grid provider points are published on).
+    trend
+        The need in each study area at each loaded quarter (issue 15, the report's trend):
+        ``area_code, date, people``, oldest first, ending at the date the analysis used;
+        empty when the demand is not a quarterly table (Asy_D11) or holds one quarter only;
+        None when the run did not look (``run_profile(..., trend=False)``, scenarios; see
+        :mod:`coverage_gaps.trend`).
     """
 
     areas: gpd.GeoDataFrame
@@ -98,6 +104,9 @@ class Result:
         columns=["input", "date", "code", "to_codes", "people", "method"]))
     coverage: str = ""
     publish: PublishSettings = field(default_factory=PublishSettings)
+    #: Need per study area per quarter (issue 15): ``area_code, date, people``; empty when not quarterly,
+    #: None when not looked for.
+    trend: pd.DataFrame | None = None
 
     def __post_init__(self):
         if not isinstance(self.settings, AnalysisSettings):

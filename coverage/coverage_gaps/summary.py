@@ -26,7 +26,7 @@ from .settings import AnalysisSettings
 from .schema import AREA_CODE, DEMAND, GAP, IN_COVERAGE, LOCAL_PROVIDERS, RANK_MAX, RANK_MIN, TOP_IN
 
 __all__ = ["headline_figures", "data_warnings", "supply_counted", "run_summary", "SUPPLY_KINDS", "DEMAND_KINDS",
-           "STALE_YEARS"]
+           "STALE_YEARS", "inside_coverage", "demand_date"]
 
 #: Source kinds that are supply, and kinds that are the demand figures (see :mod:`coverage_gaps.sources`).
 SUPPLY_KINDS = ("laa_directory", "partners")
@@ -35,7 +35,8 @@ DEMAND_KINDS = ("asy_d11", "table")
 STALE_YEARS = 2
 
 
-def _inside(areas: pd.DataFrame) -> pd.Series:
+def inside_coverage(areas: pd.DataFrame) -> pd.Series:
+    """True for each area inside the supply data's coverage (every area when the column is missing)."""
     return (areas[IN_COVERAGE].fillna(True).astype(bool) if IN_COVERAGE in areas.columns
             else pd.Series(True, index=areas.index))
 
@@ -52,7 +53,7 @@ def headline_figures(result: Result) -> dict[str, dict]:
     """
     s = result.settings
     areas = result.areas
-    inside = _inside(areas)
+    inside = inside_coverage(areas)
     who = demand_label(str(s.demand))
     demand = pd.to_numeric(areas[DEMAND], errors="coerce").astype(float).where(inside)
     total = float(demand.sum())
@@ -60,7 +61,7 @@ def headline_figures(result: Result) -> dict[str, dict]:
     local = pd.to_numeric(areas.get(LOCAL_PROVIDERS, pd.Series(np.nan, index=areas.index)), errors="coerce")
     none_local = local.fillna(0).eq(0) & inside
     km = fmt_number(s.catchment_km, 0)
-    date_of = _demand_date(result)
+    date_of = demand_date(result)
     when = f" at {date_of}" if date_of else ""
     out: dict[str, dict] = {}
 
@@ -141,24 +142,25 @@ def _end_of(text: str | None) -> date | None:
         return None
 
 
-def _demand_date(result: Result) -> str | None:
+def demand_date(result: Result) -> str | None:
+    """The date of the demand figures (the latest of the demand sources' dates), or None."""
     dates = [s.date for s in result.sources if s.kind in DEMAND_KINDS and _end_of(s.date)]
     return max(dates, key=_end_of) if dates else None
 
 
 def data_warnings(result: Result) -> list[str]:
     """Plain-English warnings about the data: supply more than two years older than the demand figures."""
-    demand_date = _demand_date(result)
-    if demand_date is None:
+    dated = demand_date(result)
+    if dated is None:
         return []
-    end = _end_of(demand_date)
+    end = _end_of(dated)
     out = []
     for src in result.sources:
         supplied = _end_of(src.date) if src.kind in SUPPLY_KINDS else None
         if supplied is not None and supplied.replace(year=supplied.year + STALE_YEARS) < end:
             years = (end - supplied).days // 365
             out.append(f"Out-of-date supply data: {src.name} is dated {src.date}, about {years} years before the "
-                       f"demand figures ({demand_date}). Providers that opened, closed or lost their contract since "
+                       f"demand figures ({dated}). Providers that opened, closed or lost their contract since "
                        "are not reflected, so treat deserts and droughts as a picture of that time.")
     return out
 

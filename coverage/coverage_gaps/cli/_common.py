@@ -26,12 +26,13 @@ def add_profile_args(p: argparse.ArgumentParser, *, sets: bool = True) -> None:
                        help="override an [analysis] setting, e.g. --set catchment_km=20 (repeatable)")
 
 
-def load_result(args):
-    """Run the analysis of ``args.profile`` with ``--data-dir`` and ``--set``."""
+def load_result(args, *, trend: bool = False):
+    """Run the analysis of ``args.profile`` with ``--data-dir`` and ``--set`` (``trend``: for a report)."""
     from ..config import load_profile, parse_overrides
     from ..pipeline import run_profile
 
-    return run_profile(load_profile(args.profile, data_dir=args.data_dir, overrides=parse_overrides(args.set)))
+    return run_profile(load_profile(args.profile, data_dir=args.data_dir, overrides=parse_overrides(args.set)),
+                       trend=trend)
 
 
 def print_table(table, columns) -> None:

@@ -103,7 +103,7 @@ def _run(args) -> int:
 
     start = time.perf_counter()
     out = check_folder(args.out)  # before the analysis: a bad path fails fast
-    result = load_result(args)
+    result = load_result(args, trend=True)  # the report's main points and trend chart
     with Staged(out) as stage:
         write_exports(result, stage.dir)
         write_report_and_map(result, stage.path("report.html"), stage.path("map.html"))
@@ -201,7 +201,7 @@ def _report(args) -> int:
     from ..report import write_report
 
     path = check_file(args.output)
-    result = load_result(args)
+    result = load_result(args, trend=True)
     with Staged(path, single_file=True) as stage:
         write_report(result, stage.path())
     print_written(stage)

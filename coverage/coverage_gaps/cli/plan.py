@@ -1,8 +1,9 @@
 """``coverage-gaps plan``: choose the best K partners to train, from the command line.
 
 Writes ``plan.csv`` (the picks, in order, with why) and ``before_after.csv``
-(the per-area change table) in ``--out``, staged so a failed plan changes no
-file; ``--json`` prints the totals and picks as JSON and nothing else.
+(the per-area change table) in ``--out`` (with ``--report``, also the funder
+report with the plan's section), staged so a failed plan changes no file;
+``--json`` prints the totals and picks as JSON and nothing else.
 
 To add an option: one ``add_argument`` in :func:`add_commands` and one entry
 in :func:`plan_options` (the keyword arguments of
@@ -31,6 +32,8 @@ def add_commands(sub) -> None:
                    help="minimise unmet demand (default) or maximise demand within the catchment")
     p.add_argument("--out", metavar="DIR", help="output folder for plan.csv and before_after.csv")
     p.add_argument("--json", action="store_true", help="print unmet demand before and after, and the picks, as JSON")
+    p.add_argument("--report", action="store_true",
+                   help="also write report.html in --out: the funder report with this plan's picks and totals")
     p.add_argument("--no-exact", action="store_true",
                    help="skip the exact covering optimum (greedy / exact is then not reported)")
     p.set_defaults(handler=_plan)
@@ -81,12 +84,17 @@ def _plan(args) -> int:
     from ..io import read_candidates
     from ..scenarios import best_to_train
 
+    if args.report and not args.out:
+        from ..errors import InvalidValueError, describe
+
+        raise InvalidValueError(describe("--report writes report.html into the output folder", column="--out",
+                                         fix="add --out DIR"))
     out = check_folder(args.out) if args.out else None  # fail fast, before loading
     candidates = read_candidates(args.candidates) if args.candidates else None
     profile = load_profile(args.profile, data_dir=args.data_dir, overrides=parse_overrides(args.set))
     with collect_warnings():  # the loaders' warnings are in inputs.notes: printed as data notes below
         inputs = load_inputs(profile)
-    before = run_profile(profile, inputs=inputs)
+    before = run_profile(profile, inputs=inputs, trend=args.report)  # the trend only for the report
     plan = best_to_train(inputs, profile.analysis, args.train, candidates=candidates, regions=profile.regions,
                          before=before, **plan_options(args))
     stage = None
@@ -94,6 +102,10 @@ def _plan(args) -> int:
         with Staged(out) as stage:
             write_csv(plan.picks, stage.path("plan.csv"))
             write_csv(plan.before_after, stage.path("before_after.csv"))
+            if args.report:
+                from ..report import write_report
+
+                write_report(before, stage.path("report.html"), plan=plan)
     if args.json:
         print(json.dumps({**plan.to_dict(), "data_notes": list(inputs.notes)}, indent=2, default=str))
     else:

@@ -1,7 +1,7 @@
 """Every quarter of an Asy_D11 file: the quarters it holds, and each one loaded.
 
 Scenarios compare quarters and list them over time
-(:func:`coverage_gaps.scenarios.demand_series`); they take what is loaded
+(:func:`coverage_gaps.trend.demand_series`); they take what is loaded
 here and never read a file themselves.  Each quarter is loaded, validated and
 harmonised by :func:`~coverage_gaps.io.load_asy_d11`, so its rejects and
 notes (and the warnings it raises) are those of a one-quarter load.

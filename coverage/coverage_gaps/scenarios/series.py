@@ -15,12 +15,12 @@ from __future__ import annotations
 import dataclasses
 
 import geopandas as gpd
-import pandas as pd
 
 from .._validate import Loaded
 from ..errors import InvalidValueError, describe
 from ..result import Result
 from ..schema import AREA_CODE, CRS_BNG, POPULATION
+from ..trend import demand_series  # noqa: F401 (scenarios.demand_series: the trend tabulates loaded quarters too)
 from .whatif import Scenario, compare
 
 __all__ = ["with_providers", "with_demand", "harmonised_to", "demand_series", "change_layer"]
@@ -72,51 +72,6 @@ def harmonised_to(inputs) -> dict:
     if population is not None and POPULATION in population.table.columns:
         options["weights"] = population.table.set_index(AREA_CODE)[POPULATION]
     return options
-
-
-def demand_series(quarters: dict[str, Loaded], *, area_codes=None, wide: bool = True) -> pd.DataFrame:
-    """Demand per area for every quarter loaded.
-
-    Parameters
-    ----------
-    quarters
-        Quarter to its loaded demand, e.g. from
-        :func:`coverage_gaps.io.load_asy_d11_quarters` (each quarter harmonised
-        to the boundaries it was loaded against); the value column is the one
-        column besides ``area_code``.
-    area_codes
-        Areas to keep, in this order; every area loaded when None.
-    wide
-        One row per area and one column per quarter (ISO dates, oldest first;
-        0 where the file lists nobody, as Asy_D11 leaves out areas with no one
-        on support); otherwise long: ``area_code, date, <column>``.
-    """
-    frames, seen, name = [], [], None
-    for loaded in quarters.values():
-        values = [c for c in loaded.table.columns if c != AREA_CODE]
-        if len(values) != 1 or (name is not None and values[0] != name):
-            raise InvalidValueError(describe(
-                "each quarter should hold area_code and one value column, the same in every quarter",
-                file=loaded.source, value=", ".join(map(str, values)),
-                fix="load every quarter with the same column= (coverage_gaps.io.load_asy_d11_quarters)"))
-        name = values[0]
-        frames.append(loaded.table[[AREA_CODE, name]].assign(date=loaded.date))
-        seen.append(loaded.date)
-    if not frames:
-        raise InvalidValueError(describe("no quarter to list", value="{}",
-                                         fix="pass coverage_gaps.io.load_asy_d11_quarters(path)"))
-    long = pd.concat(frames, ignore_index=True)[[AREA_CODE, "date", name]]
-    if area_codes is not None:
-        long = long[long[AREA_CODE].isin([str(c) for c in area_codes])]
-    long = long.sort_values([AREA_CODE, "date"], kind="mergesort").reset_index(drop=True)
-    if not wide:
-        return long
-    table = long.pivot(index=AREA_CODE, columns="date", values=name)
-    table = table.reindex(columns=sorted(set(seen))).fillna(0.0)
-    if area_codes is not None:
-        table = table.reindex([str(c) for c in area_codes]).fillna(0.0)
-    table.columns.name = None
-    return table.rename_axis(AREA_CODE).reset_index()
 
 
 def change_layer(before: Result | Scenario, after: Result | None = None) -> gpd.GeoDataFrame:
