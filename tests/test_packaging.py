@@ -26,7 +26,7 @@ def _environment() -> dict[str, str]:
     out = {}
     text = (ROOT / "environment.yml").read_text()
     for line in text[text.index("dependencies:"):].splitlines():
-        m = re.match(r"^\s*-\s+([A-Za-z][^\s#]*)\s*$", line)
+        m = re.match(r"^\s*-\s+([A-Za-z][^\s#]*)\s*(#.*)?$", line)  # a trailing comment says why a bound is there
         if m and m.group(1) not in {"pip", "pip:"} and not m.group(1).startswith("python"):
             name, bound = _name_and_bound(m.group(1))
             out[name] = bound

@@ -23,13 +23,15 @@ RANK_MEASURES = {
 
 
 def rankable(areas: pd.DataFrame, *, min_demand: float = 0.0) -> np.ndarray:
-    """Which areas may be ranked: a demand figure of at least ``min_demand``, inside the supply data's coverage.
+    """Which areas may be ranked: some recorded need, at least ``min_demand``, inside the supply data's coverage.
 
     An area with no demand figure ("no data") or outside the coverage is never
-    ranked: ranking it as if it had no need would hide it.
+    ranked: ranking it as if it had no need would hide it.  An area with no
+    recorded need (0 people) is not ranked either: it is no target, and a rank
+    ("34,942nd") would read as a finding about it.
     """
     demand = pd.to_numeric(areas[DEMAND], errors="coerce").astype(float)
-    ok = demand.notna() & (demand >= float(min_demand))
+    ok = demand.notna() & (demand > 0) & (demand >= float(min_demand))
     if IN_COVERAGE in areas.columns:
         ok &= areas[IN_COVERAGE].fillna(True).astype(bool)
     return ok.to_numpy(dtype=bool)
