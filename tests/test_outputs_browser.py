@@ -72,6 +72,9 @@ def run(request):
 def _axe(frame) -> list[str]:
     """Serious and critical axe-core violations in a page or frame: "rule: target" strings."""
     source = resources.files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
+    # measure the page at rest: a cluster marker fading in (markercluster's opacity transition) has, mid-fade,
+    # a contrast that no reader sees for long, and made this check flaky under load
+    frame.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
     frame.evaluate(source)
     found = frame.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
     return [f"{v['id']} ({v['impact']}): {n['target']} {n.get('failureSummary', '')[:160]}"

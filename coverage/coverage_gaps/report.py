@@ -58,12 +58,31 @@ _TEMPLATES = jinja2.Environment(
 )
 
 
+#: Above this many areas the printed map's shapes carry no title each (most are a pixel or two across:
+#: nothing to point at, and 35,000 titles made a national report 2.5 MB bigger); the key and caption remain.
+_TITLED_AREAS_MAX = 5_000
+
+
+def _ring_path(xy: np.ndarray, *, x0: float, y1: float, step: float) -> str:
+    """One ring as an SVG subpath in whole pixels: repeated pixels dropped, a ring under 3 pixels a 1-pixel square."""
+    q = np.rint(np.column_stack(((xy[:, 0] - x0) / step, (y1 - xy[:, 1]) / step))).astype(np.int64)
+    keep = np.ones(len(q), dtype=bool)
+    keep[1:] = (q[1:] != q[:-1]).any(axis=1)
+    q = q[keep]
+    if len(q) > 1 and (q[0] == q[-1]).all():
+        q = q[:-1]
+    if len(q) < 3:
+        return f"M{q[0, 0]},{q[0, 1]}h1v1h-1Z"
+    return "M" + " ".join(f"{a},{b}" for a, b in q.tolist()) + "Z"
+
+
 def _print_map_svg(areas: gpd.GeoDataFrame, *, top_n: int, width_px: int = 640) -> dict:
-    """A static map (inline SVG, one path per area, in km) for print and for readers without scripts.
+    """A static map (inline SVG, one path per area, in pixels) for print and for readers without scripts.
 
     Areas are shaded by gap category (the interactive map's first view, same
     colours) and the top ``top_n`` ranks are outlined with their number; the
-    key lists the categories that occur, in words, with their counts.
+    key lists the categories that occur, in words, with their counts.  Each
+    shape names its area in a title, up to :data:`_TITLED_AREAS_MAX` areas.
     """
     if len(areas) == 0:
         return {"paths": [], "view_box": "0 0 1 1", "key": [], "ranks": []}
@@ -72,6 +91,7 @@ def _print_map_svg(areas: gpd.GeoDataFrame, *, top_n: int, width_px: int = 640) 
     step = max(x1 - x0, y1 - y0) / width_px  # one pixel: finer detail is invisible
     gaps = gap_categories(areas)
     rank = pd.to_numeric(areas.get("rank", pd.Series(np.nan, index=areas.index)), errors="coerce")
+    titled = len(areas) <= _TITLED_AREAS_MAX
     paths, ranks = [], []
     for code, name, shape, gap, r, spot in zip(areas[AREA_CODE].astype(str), areas["area_name"].astype(str),
                                                geom.simplify(step).to_numpy(), gaps, rank,
@@ -81,11 +101,10 @@ def _print_map_svg(areas: gpd.GeoDataFrame, *, top_n: int, width_px: int = 640) 
             for ring in [getattr(poly, "exterior", None), *getattr(poly, "interiors", [])]:
                 if ring is None or ring.is_empty:
                     continue
-                xy = shapely.get_coordinates(ring)
-                pts = " ".join(f"{(x - x0) / step:.0f},{(y1 - y) / step:.0f}" for x, y in xy[:-1])
-                d.append(f"M{pts}Z")
+                d.append(_ring_path(shapely.get_coordinates(ring)[:-1], x0=x0, y1=y1, step=step))
         target = pd.notna(r) and r <= top_n
-        label = f"{name}: {GAP_WORDS.get(gap, gap)}" + (f", rank {int(r)}" if pd.notna(r) else "")
+        label = (f"{name}: {GAP_WORDS.get(gap, gap)}" + (f", rank {int(r)}" if pd.notna(r) else "")
+                 if titled else "")
         paths.append({"d": "".join(d), "fill": GAP_COLOURS.get(gap, "#999999"), "label": label,
                       "target": bool(target)})
         if target and not spot.is_empty:
