@@ -10,9 +10,12 @@ says which spreadsheet row holds the first data row, so a reject can say
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as _dt
+import hashlib
 import io as _io
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -58,6 +61,14 @@ def require_file(path: str | Path, *, what: str = "input") -> Path:
             )
         )
     return path
+
+
+#: Tables read recently, by file (path and content) and options: a run that reads one file several
+#: times (Asy_D11 for the date used, then each quarter of the trend) parses it once.  Files above
+#: :data:`_CACHE_MAX_BYTES` (a national postcode lookup) are never kept.
+_CACHE: OrderedDict = OrderedDict()
+_CACHE_SIZE = 4
+_CACHE_MAX_BYTES = 50_000_000
 
 
 def read_table(
@@ -110,6 +121,24 @@ def read_table(
         The named sheet does not exist or the workbook cannot be read.
     """
     path = require_file(path)
+    if path.stat().st_size > _CACHE_MAX_BYTES:
+        return _read_table(path, sheet=sheet, header_hint=header_hint, dtype=dtype)
+    content = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()  # the same bytes, not the same time
+    key = (str(path.resolve()), content, sheet, tuple(header_hint or ()), str(dtype))
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+    else:
+        _CACHE[key] = _read_table(path, sheet=sheet, header_hint=header_hint, dtype=dtype)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    df, first = _CACHE[key]
+    out = df.copy()  # the caller may change its table: the kept one stays as read
+    out.attrs = copy.deepcopy(df.attrs)
+    return out, first
+
+
+def _read_table(path: Path, *, sheet, header_hint, dtype) -> tuple[pd.DataFrame, int]:
+    """:func:`read_table` without the memory of recent reads."""
     hints = [normalise_name(h) for h in (header_hint or []) if normalise_name(h)]
     encoding = None
     sheet_name = None
