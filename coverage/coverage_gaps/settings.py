@@ -3,9 +3,10 @@
 A profile's ``[analysis]`` table loads into :class:`AnalysisSettings` and its
 ``[publish]`` table into :class:`PublishSettings`: frozen dataclasses whose
 defaults are written here and nowhere else.  Code reads attributes
-(``settings.catchment_km``), never string keys.  The rules each value must
-follow (types, ranges, words) live in :mod:`coverage_gaps.config`, which
-validates every setting once, with one message listing every problem.
+(``settings.catchment_km``), never string keys.  The rule each ``[analysis]``
+value must follow (type, range, words) sits beside it in :data:`ANALYSIS_RULES`;
+:mod:`coverage_gaps.config` checks a whole profile once, with one message
+listing every problem.
 
 Library callers may still pass a plain dict: :meth:`AnalysisSettings.of`
 checks it with the same rules and fills in the defaults.
