@@ -13,6 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from _polyline import decode as decode_polyline
 from _result_fixtures import HOSTILE_BACKTICK, HOSTILE_IMG, HOSTILE_TEMPLATE, SIDE_M, X0, Y0, tiny_result
 from pyproj import Transformer
 from shapely.geometry import LineString, Point, Polygon
@@ -27,26 +28,6 @@ from coverage_gaps.maps._layers import Banner, DataLayer, HtmlControl, LayerList
 def _layers(m, kind=None):
     found = [c for c in _folium.children(m) if isinstance(c, DataLayer)]
     return [c for c in found if kind is None or c.kind == kind]
-
-
-def _decode(encoded: str) -> list[tuple[float, float]]:
-    """Google polyline decoder written from the spec (returns lng, lat)."""
-    coords, index, lat, lng = [], 0, 0, 0
-    while index < len(encoded):
-        values = []
-        for _ in range(2):
-            result, shift = 0, 0
-            while True:
-                b = ord(encoded[index]) - 63
-                index += 1
-                result |= (b & 0x1F) << shift
-                shift += 5
-                if b < 0x20:
-                    break
-            values.append(~(result >> 1) if result & 1 else result >> 1)
-        lat, lng = lat + values[0], lng + values[1]
-        coords.append((lng / 1e5, lat / 1e5))
-    return coords
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +68,7 @@ def test_feature_counts_and_target_labels(tiny_map):
 def test_area_shapes_decode_to_the_input_squares_in_wgs84(tiny_map):
     (areas,) = _layers(tiny_map, "areas")
     to_wgs = Transformer.from_crs(27700, 4326, always_xy=True)
-    ring = _decode(areas.data["geom"][0][0][0])  # Ashby Vale, A1: column 0, row 1
+    ring = decode_polyline(areas.data["geom"][0][0][0])  # Ashby Vale, A1: column 0, row 1
     expected = [to_wgs.transform(x, y) for x, y in
                 [(X0, Y0 + SIDE_M), (X0 + SIDE_M, Y0 + SIDE_M), (X0 + SIDE_M, Y0 + 2 * SIDE_M), (X0, Y0 + 2 * SIDE_M)]]
     assert len(ring) == 5 and ring[0] == ring[-1]

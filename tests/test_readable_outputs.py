@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from _polyline import decode as decode_polyline
 from _result_fixtures import tiny_result
 
 from coverage_gaps import maps, notebook
@@ -64,33 +65,13 @@ def test_a_tiny_spread_is_one_class_not_0_00_to_0_00():
     assert classes.labels == ("0.00",) and classes.index.tolist() == [0, 0, 0]
 
 
-def _decode(encoded: str) -> list[tuple[float, float]]:
-    """Google polyline decoder written from the spec: (lng, lat) pairs."""
-    coords, index, lat, lng = [], 0, 0, 0
-    while index < len(encoded):
-        values = []
-        for _ in range(2):
-            result, shift = 0, 0
-            while True:
-                b = ord(encoded[index]) - 63
-                index += 1
-                result |= (b & 0x1F) << shift
-                shift += 5
-                if b < 0x20:
-                    break
-            values.append(~(result >> 1) if result & 1 else result >> 1)
-        lat, lng = lat + values[0], lng + values[1]
-        coords.append((lng / 1e5, lat / 1e5))
-    return coords
-
-
 def test_place_names_appear_from_the_zoom_at_which_they_fit(tiny_map):
     labels, areas = _layer(tiny_map, "labels"), _layer(tiny_map, "areas")
     rows = [i for i in range(len(areas.data["cols"]["n"])) if i not in labels.data["skip"]]
     label_names = [areas.data["cols"]["n"][i] for i in rows]  # the page takes the names from the area layer
     names = dict(zip(label_names, [q / 4 for q in labels.data["mz4"]]))
     assert set(names) == {"Avonside", "Alder Heath", "Bexley Green"}  # the top 3 are named by the targets layer
-    lngs_lats = _decode(labels.data["at"])
+    lngs_lats = decode_polyline(labels.data["at"])
     assert len(lngs_lats) == len(rows)
     lat = lngs_lats[label_names.index("Avonside")][1]
     avonside = tiny_result().areas.set_index("area_name").geometry.to_crs(4326)["Avonside"].representative_point()
