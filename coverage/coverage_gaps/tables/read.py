@@ -123,12 +123,13 @@ def read_table(
     path = require_file(path)
     if path.stat().st_size > _CACHE_MAX_BYTES:
         return _read_table(path, sheet=sheet, header_hint=header_hint, dtype=dtype)
-    content = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()  # the same bytes, not the same time
+    raw = path.read_bytes()
+    content = hashlib.blake2b(raw, digest_size=16).hexdigest()  # the same bytes, not the same time
     key = (str(path.resolve()), content, sheet, tuple(header_hint or ()), str(dtype))
     if key in _CACHE:
         _CACHE.move_to_end(key)
     else:
-        _CACHE[key] = _read_table(path, sheet=sheet, header_hint=header_hint, dtype=dtype)
+        _CACHE[key] = _read_table(path, sheet=sheet, header_hint=header_hint, dtype=dtype, raw=raw)
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     df, first = _CACHE[key]
@@ -137,8 +138,8 @@ def read_table(
     return out, first
 
 
-def _read_table(path: Path, *, sheet, header_hint, dtype) -> tuple[pd.DataFrame, int]:
-    """:func:`read_table` without the memory of recent reads."""
+def _read_table(path: Path, *, sheet, header_hint, dtype, raw: bytes | None = None) -> tuple[pd.DataFrame, int]:
+    """:func:`read_table` without the memory of recent reads (``raw``: the file's bytes, when already read)."""
     hints = [normalise_name(h) for h in (header_hint or []) if normalise_name(h)]
     encoding = None
     sheet_name = None
@@ -147,7 +148,7 @@ def _read_table(path: Path, *, sheet, header_hint, dtype) -> tuple[pd.DataFrame,
     if path.suffix.lower() in EXCEL_SUFFIXES:
         rows, sheet_name, notes, formulas = _excel_rows(path, sheet, hints)
     else:
-        rows, encoding = _csv_rows(path)
+        rows, encoding = _csv_rows(path, raw)
     while rows and _blank(rows[-1]):
         rows.pop()
     if not rows:
@@ -181,8 +182,8 @@ def _read_table(path: Path, *, sheet, header_hint, dtype) -> tuple[pd.DataFrame,
 # --- private steps -----------------------------------------------------------
 
 
-def _csv_rows(path: Path) -> tuple[list[list[str]], str]:
-    raw = path.read_bytes()
+def _csv_rows(path: Path, raw: bytes | None = None) -> tuple[list[list[str]], str]:
+    raw = path.read_bytes() if raw is None else raw
     encodings = ("utf-8-sig", "cp1252", "latin-1")  # latin-1 decodes any bytes
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16 with a byte-order mark
         encodings = ("utf-16",) + encodings
