@@ -48,6 +48,9 @@ class Inputs:
     coverage: dict = field(default_factory=dict)
     #: Warnings the loaders raised, in words, once each (they reach the Result's data notes).
     notes: list[str] = field(default_factory=list)
+    #: The boundary code changes the demand was harmonised with (built-in plus the profile's code lookup), so
+    #: another snapshot of the same demand (the trend's quarters) is loaded the same way without re-reading them.
+    code_changes: object = None
 
     @property
     def loaded(self) -> dict[str, Loaded]:
@@ -154,7 +157,7 @@ def _load_inputs(profile: Profile) -> Inputs:
         subareas = load("subareas", spec["subareas"], LoadContext(areas=areas.table))
         note("subareas", "subareas", subareas, spec["subareas"]["path"])
 
-    demand = _load_demand(profile, codes, note)
+    demand, changes = _load_demand(profile, codes, note)
 
     geocoder = _geocoder(profile)
     providers: dict[str, Loaded] = {}
@@ -172,11 +175,11 @@ def _load_inputs(profile: Profile) -> Inputs:
     lookups.update(geocoder.inputs() if geocoder is not None else {})
     sub_options = {k: spec["subareas"][k] for k in ("parent_column", "weight_column") if k in spec.get("subareas", {})}
     return Inputs(areas=areas, demand=demand, providers=providers, subareas=subareas, sources=sources,
-                  subarea_options=sub_options, lookups=lookups, coverage=coverage)
+                  subarea_options=sub_options, lookups=lookups, coverage=coverage, code_changes=changes)
 
 
-def _load_demand(profile: Profile, codes: set, note) -> dict[str, Loaded]:
-    """Every demand layer in profile order, harmonised to the boundaries' vintage.
+def _load_demand(profile: Profile, codes: set, note) -> tuple[dict[str, Loaded], object]:
+    """Every demand layer in profile order, harmonised to the boundaries' vintage, and the code changes used.
 
     The population layer named in ``[analysis] population`` is loaded first:
     its figures split a successor district's people over its predecessors.
@@ -204,4 +207,4 @@ def _load_demand(profile: Profile, codes: set, note) -> dict[str, Loaded]:
     for i, d in enumerate(layers):
         demand[d["name"]] = loaded[i]
         note(d["format"], d["name"], loaded[i], d["path"])
-    return demand
+    return demand, changes

@@ -78,17 +78,14 @@ def _layer(profile, name: str) -> dict | None:
 
 def _options(profile, inputs, layer: dict) -> dict:
     """The loader options the analysis used for this layer (support types, weights, code changes)."""
-    from . import vintages
-
     options = {k: v for k, v in layer.items() if k not in ("name", "format", "path", "date")}
     weight_name = profile.analysis.population
     weights = inputs.demand.get(weight_name) if weight_name else None
     if weights is not None and weight_name in weights.table.columns:
         options["weights"] = weights.table.set_index(AREA_CODE)[weight_name]
         options["weight_label"] = weight_name
-    lookup = profile.inputs.get("code_lookup")
-    if lookup:
-        options["changes"] = vintages.code_changes(vintages.read_lookup(lookup["path"]))
+    if inputs.code_changes is not None:  # as loaded for the date used: the profile's code lookup is not read again
+        options["changes"] = inputs.code_changes
     return options
 
 
