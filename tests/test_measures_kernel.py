@@ -73,6 +73,7 @@ def test_identical_to_the_pair_based_measure(clustered, name, catchment, engine)
 
 def test_pair_blocks_are_the_pairs_in_order_and_few_are_held(monkeypatch):
     monkeypatch.setattr(distance, "_BLOCK", 97)  # many small blocks
+    monkeypatch.setattr(distance, "DENSE_PAIRS", 0)  # the KD-tree search, as at national scale
     demand_xy, supply_xy, _, _ = random_case(8, n=1_000, m=40)
     whole = pairs_within(demand_xy, supply_xy, max_km=9.0)
     blocks = list(pair_blocks(demand_xy, supply_xy, max_km=9.0))
@@ -80,6 +81,36 @@ def test_pair_blocks_are_the_pairs_in_order_and_few_are_held(monkeypatch):
     for got, want in zip((np.concatenate(p) for p in zip(*blocks)), whole):
         np.testing.assert_array_equal(got, want)
     assert max(len(b[0]) for b in blocks) < len(whole[0]) / 3
+
+
+@pytest.mark.parametrize("max_km", [0.0, 9.0, 60.0, math.inf])
+def test_small_inputs_measure_every_pair_and_find_what_the_tree_finds(monkeypatch, max_km):
+    demand_xy, supply_xy, _, _ = random_case(11, n=700, m=35)
+    supply_xy[5], demand_xy[3] = [400_000.0, 270_000.0], [409_000.0, 270_000.0]  # exactly 9 km apart: included
+    dense = pairs_within(demand_xy, supply_xy, max_km=max_km)
+    near = distance.nearest_km(demand_xy, supply_xy)
+    monkeypatch.setattr(distance, "DENSE_PAIRS", 0)
+    tree = pairs_within(demand_xy, supply_xy, max_km=max_km)
+    order = [np.lexsort((p[1], p[0])) for p in (dense, tree)]
+    for got, want in zip(dense[:2], tree[:2]):
+        np.testing.assert_array_equal(got[order[0]], want[order[1]])
+    np.testing.assert_allclose(dense[2][order[0]], tree[2][order[1]], rtol=1e-14)
+    if max_km == 9.0:
+        assert ((dense[0] == 3) & (dense[1] == 5)).any()
+    np.testing.assert_allclose(near, distance.nearest_km(demand_xy, supply_xy), rtol=1e-14)
+    assert len(dense[0]) > 0 or max_km == 0.0
+
+
+def test_a_region_run_does_not_import_the_kd_tree():
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np; from coverage_gaps.measures import distance, fca_access_xy, make_decay; "
+            "rng = np.random.default_rng(1); d = rng.uniform(0, 9e4, (3500, 2)); s = rng.uniform(0, 9e4, (400, 2)); "
+            "distance.nearest_km(d, s); fca_access_xy(np.ones(3500), np.ones(400), d, s, decay=make_decay('step', catchment_km=30)); "
+            "print('scipy.spatial' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_blocks_engine_never_builds_all_pairs(monkeypatch):

@@ -12,6 +12,7 @@ holding no logic of its own.  Every command that writes files stages them
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .._version import __version__
@@ -19,7 +20,7 @@ from ..errors import CoverageGapsError
 from . import analysis, demo, plan
 from ._common import DEMO_PROFILE
 
-__all__ = ["main", "DEMO_PROFILE"]
+__all__ = ["main", "console", "DEMO_PROFILE"]
 
 _DESCRIPTION = "Find immigration and asylum advice deserts and droughts, rank target areas, and report them."
 _EXAMPLES = """examples:
@@ -44,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``coverage-gaps`` console command; returns the exit code (2 on a user error)."""
+    """Run one command (``argv``: the command line without the program name); returns the exit code (2 on a user error)."""
     args = _parser().parse_args(argv)
     try:
         return args.handler(args)
@@ -54,3 +55,21 @@ def main(argv: list[str] | None = None) -> int:
 
         print(terminal_text(f"coverage-gaps {args.command}: {exc}{notes}"), file=sys.stderr)
         return 2
+
+
+def console() -> None:
+    """The ``coverage-gaps`` command (and ``python -m coverage_gaps.cli``): :func:`main`, then a quick exit.
+
+    When :func:`main` returns, every output is written, closed and moved into
+    place.  The interpreter's own teardown of the ~1,100 modules a run imports
+    (pandas, geopandas, folium ...) would then take another 0.3 s of a 4 s West
+    Midlands run while doing nothing a user needs; the streams are flushed and
+    the process ends.  An exception still ends the usual way, with its traceback.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader (e.g. `| head`) has gone: nothing more to say
+        pass
+    os._exit(code)

@@ -1,7 +1,5 @@
 """``python -m coverage_gaps.cli``: the same as the ``coverage-gaps`` command."""
 
-import sys
+from . import console
 
-from . import main
-
-sys.exit(main())
+console()

@@ -29,7 +29,8 @@ def _find_columns(df, spec: dict, file, *, required, fix) -> dict:
 
 
 def _date_rows(df, col: str, wanted: str, log: RejectLog, file: str, *, code_col: str | None = None,
-               today: str | None = None, min_share: float = 0.5) -> tuple[pd.Series, pd.Series, str]:
+               today: str | None = None, min_share: float = 0.5,
+               dates: pd.Series | None = None) -> tuple[pd.Series, pd.Series, str]:
     """Reject rows whose date is not recognised and pick the ``wanted`` date (or ``"latest"``).
 
     A date after ``today`` (the generated-on date) is refused; so is a
@@ -37,9 +38,10 @@ def _date_rows(df, col: str, wanted: str, log: RejectLog, file: str, *, code_col
     date before names (a partial quarter): both messages name the two dates.
 
     Returns the mask of rows of the chosen date, the mask of rows rejected
-    here, and the chosen date (ISO).
+    here, and the chosen date (ISO).  ``dates``: ``iso_dates(df[col])`` when
+    the caller parsed them already (one parse for many quarters).
     """
-    dates = iso_dates(df[col])
+    dates = iso_dates(df[col]) if dates is None else dates
     bad = dates.isna()
     log.add_many(list(df.index[bad.to_numpy()]), "date not recognised", column=col, values=list(df.loc[bad, col]))
     chosen = choose_date(wanted, dates[~bad], file=file, column=col)
@@ -51,7 +53,7 @@ def _date_rows(df, col: str, wanted: str, log: RejectLog, file: str, *, code_col
             expected="figures dated on or before the run date",
             fix="correct or delete the future-dated rows, or pin a date in the profile (date = \"2024-09-30\")"))
     if latest and code_col is not None:
-        have = sorted(set(dates[~bad].astype(str)))
+        have = sorted(map(str, dates[~bad].unique()))
         if len(have) > 1:
             two = dates.isin(have[-2:]).fillna(False).to_numpy()
             areas = df.loc[two, code_col].astype("string").str.strip().groupby(dates[two].to_numpy()).nunique()

@@ -185,7 +185,9 @@ def _reject_outside(located: _Located, areas, rows: list[int], log: RejectLog, *
         raise MissingCRSError(describe("the areas declare no coordinate reference system", file="areas",
                                        fix="set it, e.g. areas.set_crs('EPSG:27700')"))
     shapes = areas.geometry.to_crs(CRS_BNG)
-    shapes = shapes.where(shapes.is_valid, shapes.make_valid())
+    valid = shapes.is_valid
+    if not valid.all():  # loaded boundaries are repaired already; a caller's own may not be
+        shapes = shapes.where(valid, shapes.make_valid())
     todo = np.flatnonzero(~located.bad & ~skip)
     points = gpd.points_from_xy(located.x[todo], located.y[todo], crs=CRS_BNG)
     inside = np.zeros(len(todo), dtype=bool)

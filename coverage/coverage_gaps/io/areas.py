@@ -16,6 +16,7 @@ import warnings
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -44,6 +45,8 @@ _UK_DEG = (-11.0, 49.0, 3.0, 62.0)
 _PARQUET = (".parquet", ".geoparquet")
 #: Tables, never boundaries (GDAL would read a CSV as a layer without geometry).
 _TABLES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
+#: Formats that hold one layer: no need to list them (GDAL's listing costs as much as a small read).
+_ONE_LAYER = (".geojson", ".json", ".shp", ".fgb")
 
 
 def load_areas(
@@ -146,7 +149,8 @@ def load_areas(
     carried = carried.drop(columns=[c for c in carried.columns if c in table.columns])
     table = gpd.GeoDataFrame(table.join(carried), geometry=gdf.geometry[table.index], crs=CRS_BNG)
     table = table.rename_geometry("geometry") if table.geometry.name != "geometry" else table
-    table.attrs["feature_rows"] = [int(r) for r in table.index]  # row numbers for later rejects (sub-areas)
+    # row numbers for later rejects (sub-areas); an array, because pandas deep-copies attrs on every operation
+    table.attrs["feature_rows"] = table.index.to_numpy(dtype=np.int64, copy=True)
     table = table.reset_index(drop=True)
     loaded = Loaded(table=table, rejects=log.frame(), read=read, used=len(table), filtered=filtered,
                     source=path.name, notes=notes)
@@ -206,6 +210,8 @@ def _check_layer(path: Path, layer):
     """The layer to read: ``layer`` checked, or the first (with a warning when there are several)."""
     import pyogrio
 
+    if layer is None and path.suffix.lower() in _ONE_LAYER:
+        return None
     try:
         layers = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
     except Exception:  # not a source GDAL can list: let read_file report it

@@ -13,6 +13,7 @@ The generic table loader (:func:`load_demand_table`) lives in
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +23,7 @@ from ..errors import InvalidValueError, MissingColumnError, describe
 from ..schema import ASYLUM_SUPPORT, POPULATION
 from ._demand_rows import (_areas_note, _as_list, _category_mask, _counts_by_code, _date_rows, _find_columns,
                            _number_text)
-from ..tables import choose_date, norm_label, read_table
+from ..tables import choose_date, iso_dates, norm_label, read_table
 from .demand_table import load_demand_table
 
 __all__ = ["load_asy_d11", "load_population", "load_demand_table"]
@@ -111,14 +112,11 @@ def load_asy_d11(
     InvalidValueError
         The date, a support type or an accommodation type is not in the file.
     """
-    df, first = read_table(path, sheet=sheet, header_hint=[c[0] for c in _ASY_COLUMNS.values()])
-    file = Path(path).name
-    cols = _find_columns(df, _ASY_COLUMNS, file, required=("date", "code", "people"),
-                         fix="the Asy_D11 header is Date, Support Type, Local Authority, LAD Code, "
-                             "Accommodation Type, People; rename the column or export the 'Data - Asy_D11' sheet")
-    log, rows = RejectLog(file), pd.RangeIndex(first, first + len(df))
-    df = df.set_axis(rows)
-    keep, bad, chosen = _date_rows(df, cols["date"], date, log, file, code_col=cols["code"], today=today)
+    asy = path if isinstance(path, _AsyFile) else _AsyFile.read(path, sheet)
+    df, cols, file = asy.df, asy.cols, asy.file
+    log = RejectLog(file)
+    keep, bad, chosen = _date_rows(df, cols["date"], date, log, file, code_col=cols["code"], today=today,
+                                   dates=asy.dates)
     notes = [_areas_note(df, keep, cols["code"], chosen, file)]
     for key, wanted in (("support", support_types), ("accommodation", accommodation_types)):
         if wanted is not None:
@@ -199,6 +197,30 @@ def load_population(
     loaded = _counts_by_code(df, keep, cols, label="name", value="value", column=column, area_codes=area_codes,
                              log=log, filtered=int((~keep).sum()), date=chosen, notes=notes, repeats="reject")
     return finish(loaded, what="population")
+
+
+@dataclass(frozen=True)
+class _AsyFile:
+    """An Asy_D11 file read once: its rows (indexed by file row), the columns found and the dates parsed.
+
+    :func:`coverage_gaps.io.load_asy_d11_quarters` reads and parses the file
+    once and passes this to :func:`load_asy_d11` for each quarter.
+    """
+
+    df: pd.DataFrame
+    cols: dict
+    file: str
+    dates: pd.Series  # ISO text, NA where not a date
+
+    @classmethod
+    def read(cls, path: str | Path, sheet: str | int | None = None) -> "_AsyFile":
+        df, first = read_table(path, sheet=sheet, header_hint=[c[0] for c in _ASY_COLUMNS.values()])
+        file = Path(path).name
+        cols = _find_columns(df, _ASY_COLUMNS, file, required=("date", "code", "people"),
+                             fix="the Asy_D11 header is Date, Support Type, Local Authority, LAD Code, "
+                                 "Accommodation Type, People; rename the column or export the 'Data - Asy_D11' sheet")
+        df = df.set_axis(pd.RangeIndex(first, first + len(df)))
+        return cls(df, cols, file, iso_dates(df[cols["date"]]))
 
 
 # --- private steps -----------------------------------------------------------

@@ -4,7 +4,8 @@ Scenarios compare quarters and list them over time
 (:func:`coverage_gaps.trend.demand_series`); they take what is loaded
 here and never read a file themselves.  Each quarter is loaded, validated and
 harmonised by :func:`~coverage_gaps.io.load_asy_d11`, so its rejects and
-notes (and the warnings it raises) are those of a one-quarter load.
+notes (and the warnings it raises) are those of a one-quarter load; the file
+is read and its dates parsed once for all of them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from .._validate import Loaded
 from ..errors import InvalidValueError, describe
 from ..schema import ASYLUM_SUPPORT
 from ..tables import iso_dates, match_column, read_table
-from .demand import load_asy_d11
+from .demand import _AsyFile, load_asy_d11
 
 __all__ = ["asy_d11_quarters", "load_asy_d11_quarters"]
 
@@ -53,5 +54,6 @@ def load_asy_d11_quarters(path: str | Path, *, dates=None, column: str = ASYLUM_
     dict
         The date asked for (as given) to its :class:`~coverage_gaps._validate.Loaded` quarter, in order.
     """
-    quarters = asy_d11_quarters(path) if dates is None else list(dates)
-    return {date: load_asy_d11(path, column=column, date=date, **options) for date in quarters}
+    asy = _AsyFile.read(path, options.pop("sheet", None))
+    quarters = sorted(map(str, asy.dates.dropna().unique())) if dates is None else list(dates)
+    return {date: load_asy_d11(asy, column=column, date=date, **options) for date in quarters}

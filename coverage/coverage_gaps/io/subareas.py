@@ -42,7 +42,8 @@ def reject_orphan_subareas(subareas: Loaded, areas: gpd.GeoDataFrame, *, parent_
     table = subareas.table
     if not len(table):
         return subareas
-    rows = table.attrs.get("feature_rows") or list(range(1, len(table) + 1))
+    rows = table.attrs.get("feature_rows")
+    rows = np.arange(1, len(table) + 1) if rows is None else np.asarray(rows)
     if parent_column is not None:
         if parent_column not in table.columns:
             raise MissingColumnError(describe(
@@ -67,10 +68,10 @@ def reject_orphan_subareas(subareas: Loaded, areas: gpd.GeoDataFrame, *, parent_
     if not orphan.any():
         return subareas
     log = RejectLog(subareas.source)
-    for (r, text, code) in zip(np.asarray(rows)[orphan], reason, table[AREA_CODE][orphan]):
+    for (r, text, code) in zip(rows[orphan], reason, table[AREA_CODE][orphan]):
         log.add(int(r), text, column=column, value=code)
     kept = table[~orphan].reset_index(drop=True)
-    kept.attrs["feature_rows"] = [int(r) for r in np.asarray(rows)[~orphan]]
+    kept.attrs["feature_rows"] = rows[~orphan]
     rejects = pd.concat([subareas.rejects, log.frame()], ignore_index=True) if len(subareas.rejects) else log.frame()
     rejects = rejects.sort_values("row", kind="stable").reset_index(drop=True)
     return replace(subareas, table=kept, rejects=rejects, used=subareas.used - int(orphan.sum()))

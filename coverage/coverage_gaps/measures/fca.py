@@ -40,7 +40,6 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from ..errors import InvalidValueError, describe
 from . import _kernel
@@ -164,6 +163,8 @@ def _estimated_pairs(dxy: np.ndarray, sxy: np.ndarray, reach_km: float) -> float
     n, m = len(dxy), len(sxy)
     if n * m < KERNEL_MIN_PAIRS or math.isinf(reach_km):
         return float(n * m)
+    from scipy.spatial import cKDTree
+
     sample = dxy[:: max(1, n // _SAMPLE)]  # evenly spaced: the same estimate for the same inputs
     found = cKDTree(sxy).query_ball_point(sample, reach_km * 1000.0, return_length=True)
     return float(np.mean(found)) * n

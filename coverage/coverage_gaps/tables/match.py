@@ -105,7 +105,7 @@ def choose_date(wanted: str, available: pd.Series, *, file: str, column: str, is
     InvalidValueError
         The date is not in the file; the message lists the nearest dates.
     """
-    have = sorted(set(available.dropna().astype(str)))
+    have = sorted(map(str, available.dropna().unique()))
     if not have:
         raise EmptyInputError(describe("no dated rows", file=file, column=column,
                                        fix="check the file holds data rows with dates"))

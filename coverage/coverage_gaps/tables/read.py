@@ -164,14 +164,14 @@ def _read_table(path: Path, *, sheet, header_hint, dtype, raw: bytes | None = No
         )
     width = max(len(header), max(len(r) for r in body))
     header += [f"Unnamed: {i}" for i in range(len(header), width)]
-    body = [list(r) + [None] * (width - len(r)) for r in body]
-    df = pd.DataFrame(body, columns=header, dtype=object)
     if dtype is str and encoding is not None:  # CSV: every cell is text already
-        df = _csv_text(df)
-    elif dtype is str:
-        df = df.apply(lambda col: col.map(_as_text)).astype("string")
-    elif dtype is not None:
-        df = df.astype(dtype)
+        df = _csv_text(body, header)
+    else:
+        df = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in body], columns=header, dtype=object)
+        if dtype is str:
+            df = df.apply(lambda col: col.map(_as_text)).astype("string")
+        elif dtype is not None:
+            df = df.astype(dtype)
     notes += clean_control(df, path.name, first_row=header_at + 2)
     unsaved = [(i + 1, header[j], f) for i, j, f in formulas if i > header_at and j < len(header)]
     df.attrs.update({"header_row": header_at + 1, "sheet": sheet_name, "encoding": encoding, "file": path.name,
@@ -359,25 +359,23 @@ def _column_names(row) -> list[str]:
     return names
 
 
-def _csv_text(df: pd.DataFrame) -> pd.DataFrame:
-    """:func:`_as_text` for a table of CSV text cells (or ``None``), vectorised column by column.
+def _csv_text(body: list[list[str]], header: list[str]) -> pd.DataFrame:
+    """:func:`_as_text` for the rows of a CSV (text cells; short rows padded), built column by column.
 
-    A CSV cell is a ``str``, so :func:`_as_text` only strips it (Python's
-    whitespace, which numpy's string functions share) and turns a blank into a
-    missing value; the same here with numpy's string kernels instead of a
-    Python call per cell.
+    A CSV cell is a ``str``, so :func:`_as_text` only strips it and turns a
+    blank into a missing value.  Transposing the rows and stripping each
+    column's cells in one comprehension is about twice as fast as numpy's
+    string kernels here (most cells need no stripping), and far faster than a
+    frame of objects converted cell by cell.
     """
-    text = np.dtypes.StringDType()
+    width = len(header)
+    padded = (r if len(r) == width else [*r, *[None] * (width - len(r))] for r in body)
     out = {}
-    for i in range(df.shape[1]):
-        cells = df.iloc[:, i].to_numpy(dtype=object, copy=True)
-        cells[pd.isna(cells)] = ""  # the padding of short rows
-        stripped = np.strings.strip(np.asarray(cells, dtype=text))
-        values = stripped.astype(object)
-        values[np.strings.str_len(stripped) == 0] = None
+    for i, cells in enumerate(zip(*padded)):
+        values = np.array([None if c is None else (c.strip() or None) for c in cells], dtype=object)
         out[i] = pd.array(values, dtype="string")
-    table = pd.DataFrame(out, index=df.index)
-    table.columns = df.columns
+    table = pd.DataFrame(out)
+    table.columns = header
     return table
 
 
