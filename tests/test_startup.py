@@ -102,3 +102,11 @@ def test_csv_cells_are_stripped_and_blanks_are_missing(tmp_path):
     assert first == 2
     assert df.astype(object).where(df.notna(), None).values.tolist() == [
         ["x", "y", None], ["z", None, None], ["lonely", None, None]]
+
+
+def test_a_clean_column_with_one_padded_cell_is_still_stripped(tmp_path):
+    path = tmp_path / "t.csv"  # printable columns take the quick path unless a cell starts or ends with a space
+    path.write_text("a,b,c\nx,1,p\ny ,2,q\n ,3,r\nw,4, s\n", encoding="utf-8")
+    df, _ = read_table(path)
+    assert df.astype(object).where(df.notna(), None).values.tolist() == [
+        ["x", "1", "p"], ["y", "2", "q"], [None, "3", "r"], ["w", "4", "s"]]

@@ -230,7 +230,8 @@ def _repeats(df, keep, cols, log, people: pd.Series, why: dict) -> pd.Series:
     """Reject exact repeats of a row, and every row of a (date, code, support, accommodation) key given twice."""
     scope = df[keep]
     exact = scope.duplicated(keep="first")
-    first = scope[~exact].reset_index().groupby(list(scope.columns), dropna=False)["index"].first()
+    first = (scope[~exact].reset_index().groupby(list(scope.columns), dropna=False)["index"].first()
+             if exact.any() else {})
     for row in scope.index[exact.to_numpy()]:
         was = first.get(tuple(scope.loc[row]), None)
         log.add(row, f"the row repeats row {was} exactly; a repeated row is not added again",

@@ -24,10 +24,13 @@ ESCAPE_RE = r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-
 CONTROL_RE = r"[\x00-\x1f\x7f-\x9f]"
 
 
-def clean_control(df: pd.DataFrame, file: str, *, first_row: int) -> list[str]:
-    """Replace control characters in text cells by spaces, in place; return a note naming where."""
+def clean_control(df: pd.DataFrame, file: str, *, first_row: int, columns=None) -> list[str]:
+    """Replace control characters in text cells by spaces, in place; return a note naming where.
+
+    ``columns``: only these may hold one (the caller checked the others); every column when None.
+    """
     hits: list[tuple[str, int]] = []
-    for col in df.columns:
+    for col in df.columns if columns is None else columns:
         values = df[col]
         if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
             continue
