@@ -39,6 +39,20 @@ def test_a_successor_is_split_over_its_predecessors_by_population():
                                          "method": "split by population (estimate)"}]
 
 
+def test_codes_already_on_the_boundaries_come_out_as_the_moving_path_would_give_them():
+    table = pd.DataFrame({schema.AREA_CODE: pd.array(["E08000026", "E06000021", "X99", "W06000015"], dtype="string"),
+                          "people": [5.0, float("nan"), 7.0, 2.0]})
+    codes = table[schema.AREA_CODE].astype(str)
+    mapping = vintages.resolve(codes, AREAS)
+    quick = vintages.harmonise(table, "people", AREAS, input_name="x", date="2024-09-30")
+    moving = vintages._moved(table, codes, "people", mapping, weights=None, weight_label="population",
+                             changes=vintages._builtin(), input_name="x", date="2024-09-30")
+    for got, want in zip(quick, moving):
+        pd.testing.assert_frame_equal(got, want)
+    assert quick[0]["people"].tolist()[1:] == [5.0, 2.0] and quick[0]["people"].isna().tolist()[0]  # sorted by code
+    assert quick[1].empty and list(quick[1].columns) == vintages.HARMONISED_COLUMNS
+
+
 def test_without_weights_a_successor_is_split_in_equal_shares_and_says_so():
     table = pd.DataFrame({schema.AREA_CODE: ["E06000064"], "people": [179.0]})
     out, moved = vintages.harmonise(table, "people", CUMBRIA_22)

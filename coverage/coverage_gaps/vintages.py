@@ -180,6 +180,18 @@ def harmonise(table: pd.DataFrame, column: str, targets, *, weights: pd.Series |
     codes = table[AREA_CODE].astype(str)
     changes = _builtin() if changes is None else changes
     mapping = resolve(codes, targets, changes=changes)
+    if all(to == (code,) for code, to in mapping.items()):  # nothing moves (the usual case): sum, no split
+        kept = table.assign(to=codes)[codes.isin(list(mapping)).to_numpy()]
+        out = kept[column].astype(float).groupby(kept["to"], sort=True).sum(min_count=1)
+        result = pd.DataFrame({AREA_CODE: out.index.astype("string"), column: out.to_numpy(dtype=float)})
+        nothing = np.array([], dtype=object)  # typed as the moving path types its columns
+        return result, _record(input_name, date, pd.Index(nothing).astype(str), nothing, [], nothing.astype(str))
+    return _moved(table, codes, column, mapping, weights=weights, weight_label=weight_label, changes=changes,
+                  input_name=input_name, date=date)
+
+
+def _moved(table, codes, column, mapping, *, weights, weight_label, changes, input_name, date):
+    """:func:`harmonise` when some code moves: split and summed by the weights, one record row per moved code."""
     pairs = pd.DataFrame([(c, t, len(ts)) for c, ts in mapping.items() for t in ts], columns=["code", "to", "n"])
     w = pd.Series(dtype=float) if weights is None else pd.to_numeric(weights, errors="coerce")
     pairs["w"] = pairs["to"].map(w).astype(float)
@@ -203,11 +215,16 @@ def harmonise(table: pd.DataFrame, column: str, targets, *, weights: pd.Series |
         [f"split by {weight_label} (estimate)", "split in equal shares (estimate)", "recoded"],
         default="summed into its successor")
     people = table.assign(code=codes).drop_duplicates("code").set_index("code")[column].astype(float)
-    record = pd.DataFrame({
-        "input": input_name, "date": date, "code": first.index.astype(str),
-        "to_codes": by_code["to"].agg("; ".join).reindex(first.index).to_numpy(),
-        "people": people.reindex(first.index).to_numpy(), "method": method})
-    return result, record.reset_index(drop=True)[HARMONISED_COLUMNS]
+    return result, _record(input_name, date, first.index.astype(str),
+                           by_code["to"].agg("; ".join).reindex(first.index).to_numpy(),
+                           people.reindex(first.index).to_numpy(), method)
+
+
+def _record(input_name, date, codes, to_codes, people, method) -> pd.DataFrame:
+    """The :data:`HARMONISED_COLUMNS` record of the moved codes (none when nothing moved)."""
+    record = pd.DataFrame({"input": input_name, "date": date, "code": codes, "to_codes": to_codes,
+                           "people": np.asarray(people, dtype=float), "method": method})
+    return record.reset_index(drop=True)[HARMONISED_COLUMNS]
 
 
 def known_codes(changes: pd.DataFrame | None = None) -> set[str]:

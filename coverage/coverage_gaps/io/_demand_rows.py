@@ -14,7 +14,7 @@ import pandas as pd
 from .._validate import Loaded, RejectLog
 from ..errors import InvalidValueError, MissingColumnError, describe
 from ..schema import AREA_CODE
-from ..tables import choose_date, iso_dates, match_column, norm_label
+from ..tables import choose_date, iso_dates, match_column, norm_label, norm_labels
 
 
 def _find_columns(df, spec: dict, file, *, required, fix) -> dict:
@@ -88,7 +88,7 @@ def _category_mask(df, cols, key, wanted, file) -> pd.Series:
     if col is None:
         raise MissingColumnError(describe(f"no column to select {key} from", file=file, value=wanted,
                                           expected="the file has " + ", ".join(map(repr, df.columns))))
-    labels = df[col].map(norm_label)
+    labels = norm_labels(df[col])
     have = sorted({str(v) for v in df[col].dropna().unique()})
     folded = {norm_label(v) for v in have}
     asked = [norm_label(w) for w in _as_list(wanted)]

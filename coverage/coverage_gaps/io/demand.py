@@ -23,7 +23,7 @@ from ..errors import InvalidValueError, MissingColumnError, describe
 from ..schema import ASYLUM_SUPPORT, POPULATION
 from ._demand_rows import (_areas_note, _as_list, _category_mask, _counts_by_code, _date_rows, _find_columns,
                            _number_text)
-from ..tables import choose_date, iso_dates, norm_label, read_table
+from ..tables import choose_date, iso_dates, norm_label, norm_labels, read_table
 from .demand_table import load_demand_table
 
 __all__ = ["load_asy_d11", "load_population", "load_demand_table"]
@@ -188,7 +188,7 @@ def load_population(
                                           fix="leave age out, or export C_AGE_NAME from Nomis"))
     for key, default in (("gender", "Total"), ("measure", "Value")):
         if cols.get(key) and df.loc[keep, cols[key]].nunique() > 1:
-            keep &= df[cols[key]].map(norm_label) == norm_label(default)
+            keep &= norm_labels(df[cols[key]]) == norm_label(default)
     chosen = None
     if cols.get("date"):
         chosen = choose_date("latest" if date is None else date, df.loc[keep, cols["date"]].str.strip(),
@@ -210,7 +210,7 @@ class _AsyFile:
     df: pd.DataFrame
     cols: dict
     file: str
-    dates: pd.Series  # ISO text, NA where not a date
+    dates: pd.Series  # ISO text (categorical: a file holds a few dozen dates), NA where not a date
 
     @classmethod
     def read(cls, path: str | Path, sheet: str | int | None = None) -> "_AsyFile":
@@ -220,7 +220,7 @@ class _AsyFile:
                              fix="the Asy_D11 header is Date, Support Type, Local Authority, LAD Code, "
                                  "Accommodation Type, People; rename the column or export the 'Data - Asy_D11' sheet")
         df = df.set_axis(pd.RangeIndex(first, first + len(df)))
-        return cls(df, cols, file, iso_dates(df[cols["date"]]))
+        return cls(df, cols, file, iso_dates(df[cols["date"]]).astype("category"))
 
 
 # --- private steps -----------------------------------------------------------
@@ -238,7 +238,7 @@ def _repeats(df, keep, cols, log, people: pd.Series, why: dict) -> pd.Series:
                 column=None, people=people[row])
         why[row] = "rows repeated in the file"
     code = scope[cols["code"]].astype("string").str.strip()
-    parts = [code] + [scope[cols[k]].map(norm_label) for k in ("support", "accommodation") if cols.get(k)]
+    parts = [code] + [norm_labels(scope[cols[k]]) for k in ("support", "accommodation") if cols.get(k)]
     key = pd.concat(parts, axis=1).set_axis(range(len(parts)), axis=1)
     placeable = code.notna() & code.ne("") & ~code.str.match(r"(?i)^n/?a\b").fillna(False) & ~exact
     clash = placeable & key.where(placeable).duplicated(keep=False) & key.notna().all(axis=1)

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from ..errors import EmptyInputError, InvalidValueError, describe
 
-__all__ = ["match_column", "normalise_name", "norm_label", "iso_dates", "choose_date", "ONS_CODE", "ONS_NAME"]
+__all__ = ["match_column", "normalise_name", "norm_label", "norm_labels", "iso_dates", "choose_date", "ONS_CODE", "ONS_NAME"]
 
 #: ONS code / name columns: LAD22CD, LSOA11NM, RGN22CD, CTRY21NM ...
 ONS_CODE = re.compile(r"^([A-Za-z]+?)(\d\d)CD$")
@@ -73,6 +74,18 @@ def norm_label(value: object) -> str:
         return ""
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", str(value))
     return " ".join(text.casefold().split())
+
+
+def norm_labels(values: pd.Series) -> pd.Series:
+    """:func:`norm_label` of every cell (``values.map(norm_label)``), folded once per distinct value.
+
+    A category column (support type, accommodation type) holds a handful of
+    values over thousands of rows.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    folded = np.array([norm_label(u) for u in uniques] + [""], dtype=object)  # code -1 (missing) takes ""
+    return pd.Series(folded[codes], index=values.index,
+                     dtype=values.dtype if isinstance(values.dtype, pd.StringDtype) else "str")  # as map gives
 
 
 def iso_dates(values: pd.Series) -> pd.Series:

@@ -247,7 +247,7 @@ def _excel_rows(path: Path, sheet, hints) -> tuple[list[list], str, list[str], l
     finally:
         book.close()
     notes = [f"{path.name}: read worksheet {name!r}"
-             + (f" (hidden, named in the profile)" if name in hidden else "")
+             + (" (hidden, named in the profile)" if name in hidden else "")
              + (f"; hidden sheet(s) skipped: {', '.join(repr(n) for n in hidden if n != name)}"
                 if [n for n in hidden if n != name] else "")]
     return rows, name, notes, _unsaved_formulas(path, name, rows)
