@@ -149,7 +149,12 @@ def neutralise_frame(df: pd.DataFrame, *, as_text: bool = False) -> pd.DataFrame
         if col == getattr(out, "_geometry_column_name", None):
             continue
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = (out[col].astype(str) if as_text else out[col]).map(neutralise)
+            values = out[col].astype(str) if as_text else out[col]
+            if isinstance(values.dtype, pd.StringDtype):  # text only: one vectorised test, rare changes
+                formula = values.str.startswith(_FORMULA_START).fillna(False).to_numpy(dtype=bool)
+                out[col] = values.mask(formula, "'" + values) if formula.any() else values
+            else:
+                out[col] = values.map(neutralise)
     return out
 
 

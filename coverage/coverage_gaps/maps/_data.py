@@ -99,18 +99,20 @@ def _text(frame: pd.DataFrame, column: str) -> list[str]:
 
 
 def _provider_tips(providers: pd.DataFrame, labels: list[str]) -> list[str]:
-    """Tooltip HTML per provider, from escaped parts only."""
+    """Tooltip HTML per provider, from escaped parts only (each column escaped at once)."""
     level = pd.to_numeric(providers.get("oisc_level", pd.Series(np.nan, index=providers.index)), errors="coerce")
     laa = [_truthy(v) for v in providers.get("laa_contract", pd.Series(False, index=providers.index)).tolist()]
+    precision = _text(providers, "location_precision")
+    columns = [esc_many(_text(providers, "name")), esc_many(labels),
+               esc_many(c.replace(";", ", ") for c in _text(providers, "categories")),
+               esc_many(_text(providers, "status")), esc_many(_text(providers, "area_name")), esc_many(precision)]
     tips = []
-    for name, label, lvl, cats, contract, status, area, precision in zip(
-            _text(providers, "name"), labels, level.tolist(), _text(providers, "categories"), laa,
-            _text(providers, "status"), _text(providers, "area_name"), _text(providers, "location_precision")):
-        extra = [f"OISC Level {int(lvl)}" if np.isfinite(lvl) and lvl > 0 else "", esc(cats.replace(";", ", ")),
-                 "legal aid contract" if contract else "", esc(status)]
-        lines = [f"<strong>{esc(name)}</strong>", esc(label), " &middot; ".join(x for x in extra if x),
-                 f"in {esc(area)}" if area else "",
-                 f"location approximate ({esc(precision)})" if precision and precision != "exact" else ""]
+    for name, label, cats, status, area, where, lvl, contract, exact in zip(
+            *columns, level.tolist(), laa, (p in ("", "exact") for p in precision)):
+        extra = [f"OISC Level {int(lvl)}" if np.isfinite(lvl) and lvl > 0 else "", cats,
+                 "legal aid contract" if contract else "", status]
+        lines = [f"<strong>{name}</strong>", label, " &middot; ".join(x for x in extra if x),
+                 f"in {area}" if area else "", "" if exact else f"location approximate ({where})"]
         tips.append("<br>".join(x for x in lines if x))
     return tips
 
