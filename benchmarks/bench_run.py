@@ -5,7 +5,10 @@ Usage::
     python benchmarks/bench_run.py [--profile data/profiles/west-midlands.toml] [--repeat 5]
     python benchmarks/bench_run.py --vs /work/main --repeat 7     # this checkout (A) against another one (B)
 
-Each run is a fresh process (imports count).  With ``--vs DIR`` the two run in
+Each run is a fresh process (imports count), with Python's bytecode cache on
+as on a user's machine: ``PYTHONDONTWRITEBYTECODE`` is removed from the
+runs' environment (this sandbox sets it, which makes both sides compile their
+own package's source on every run; ``--keep-env`` keeps it).  With ``--vs DIR`` the two run in
 turn, A B A B ..., after one warm-up each; ``DIR/.venv/bin/coverage-gaps``
 runs ``DIR``'s own profile of the same name (``cd DIR`` first), so each side
 reads its own data paths.  Prints every run, the medians and the median of the
@@ -28,13 +31,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _one(checkout: Path, profile: str, extra: list[str]) -> tuple[float, float]:
+def _one(checkout: Path, profile: str, extra: list[str], env: dict) -> tuple[float, float]:
     exe = checkout / ".venv" / "bin" / "coverage-gaps"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
         subprocess.run([str(exe), "run", profile, "--out", out, *extra], check=True, stdout=subprocess.DEVNULL,
-                       cwd=checkout)
+                       cwd=checkout, env=env)
         wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -46,16 +49,20 @@ def main() -> None:
     parser.add_argument("--data-dir", help="passed on to both sides")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--vs", help="another checkout with its own .venv (e.g. today's main)")
+    parser.add_argument("--keep-env", action="store_true",
+                        help="keep PYTHONDONTWRITEBYTECODE if set (every run then compiles the package's source)")
     args = parser.parse_args()
+    env = dict(os.environ)
+    if not args.keep_env and env.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
+        print("PYTHONDONTWRITEBYTECODE removed for the runs: bytecode is cached as on a user's machine")
     extra = ["--data-dir", os.path.abspath(args.data_dir)] if args.data_dir else []
     sides = {"A": ROOT} | ({"B": Path(args.vs).resolve()} if args.vs else {})
-    if args.vs:
-        for side in sides.values():  # warm-up: file caches, numba's compiled cache
-            _one(side, args.profile, extra)
+    for side in sides.values():  # warm-up: file caches, bytecode, numba's compiled cache
+        _one(side, args.profile, extra, env)
     runs: dict[str, list[tuple[float, float]]] = {k: [] for k in sides}
     for i in range(args.repeat):
         for name, checkout in sides.items():
-            runs[name].append(_one(checkout, args.profile, extra))
+            runs[name].append(_one(checkout, args.profile, extra, env))
             wall, cpu = runs[name][-1]
             print(f"run {i + 1} {name} ({checkout}): {wall:.2f} s wall, {cpu:.2f} s CPU")
     for name, checkout in sides.items():
