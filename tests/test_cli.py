@@ -330,3 +330,19 @@ def test_a_folder_in_the_way_of_an_output_stops_before_anything_moves(earlier_ru
 
 def _snapshot_files(folder: Path) -> dict[str, bytes | None]:
     return {p.name: (p.read_bytes() if p.is_file() else None) for p in sorted(folder.iterdir())}
+
+
+def test_the_command_ends_with_the_exit_code_and_every_line_it_wrote(tmp_path):
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # stdout to a pipe is block-buffered
+    command = [sys.executable, "-m", "coverage_gaps.cli"]
+    listed = subprocess.run([*command, "targets", "--format", "csv", "--top", "3"], capture_output=True, text=True,
+                            env=env, timeout=300)
+    assert listed.returncode == 0
+    assert [line.split(",")[0] for line in listed.stdout.splitlines()] == ["rank", "1", "2", "3"]
+    missing = tmp_path / "none.toml"
+    refused = subprocess.run([*command, "run", str(missing), "--out", str(tmp_path / "out")], capture_output=True,
+                             text=True, env=env, timeout=300)
+    assert refused.returncode == 2 and f"profile file not found: {missing}" in refused.stderr
