@@ -71,6 +71,8 @@ def load_asy_d11(
         The tidy CSV (``Date, Support Type, Local Authority, LAD Code,
         Accommodation Type, People``) or the official workbook (sheet
         ``Data - Asy_D11``; title rows above the header are skipped).
+        Inside :mod:`coverage_gaps.io`, also a file already read
+        (``_AsyFile``), so many quarters share one read.
     date
         Quarter-end date as ISO ``YYYY-MM-DD`` (or ``2024 Q3``), or ``"latest"``.
     support_types, accommodation_types

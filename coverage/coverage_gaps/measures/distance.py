@@ -230,7 +230,6 @@ def nearest_km(demand_xy, supply_xy) -> np.ndarray:
     return np.asarray(dist, dtype=float) / 1000.0
 
 
-
 def _dense_pairs(demand: np.ndarray, supply: np.ndarray, radius_m: float, index) -> tuple:
     """Every pair within ``radius_m``, one provider at a time: ``(i, j, km)`` ordered by ``i``, then ``j``."""
     dx, dy = demand[:, 0].copy(), demand[:, 1].copy()
