@@ -169,6 +169,22 @@ def test_compare_two_provider_snapshots_and_map_the_change():
     assert _by_area(layer, "change_unmet_demand") == pytest.approx({"A": 0, "B": 0, "C": 0, "D": -50})
 
 
+def test_float_noise_between_two_computations_is_no_change_and_leaves_the_order_to_the_area_code():
+    from dataclasses import replace
+
+    before = analyse(_world(), STEP)
+    noisy = before.areas.copy()
+    for col in ("access", "unmet_demand", "demand"):  # the last digit, as a sum in another order gives
+        values = noisy[col].astype(float).to_numpy()
+        noisy[col] = np.where(np.arange(len(values)) % 2 == 0, np.nextafter(values, -np.inf),
+                              np.nextafter(values, np.inf))
+    table = compare(before, replace(before, areas=noisy))
+    for col in ("change_access", "change_unmet_demand", "change_demand"):
+        assert (table[col] == 0).all() and not np.signbit(table[col].to_numpy()).any()  # no "-0.0"
+    assert table["area_code"].tolist() == sorted(table["area_code"])
+    assert set(table["status_change"]) <= {"", "still a desert", "still a drought"}
+
+
 # --- greedy, brute force and the exact optimum on hand-made matrices -------------
 
 def test_greedy_on_a_hand_made_unmet_matrix_equals_brute_force():

@@ -83,7 +83,11 @@ def compare(before: Result, after: Result) -> pd.DataFrame:
     table = b.join(a, how="outer")
     table.insert(0, AREA_NAME, names_a.reindex(table.index).fillna(names_b.reindex(table.index)))
     for col in (DEMAND, ACCESS, UNMET_DEMAND):
-        table[f"change_{col}"] = table[f"{col}_after"].astype(float) - table[f"{col}_before"].astype(float)
+        after_, before_ = table[f"{col}_after"].astype(float), table[f"{col}_before"].astype(float)
+        # two computations of one figure (summed in another order) differ in the 16th digit: that is no change,
+        # and must not print as -0.0 nor decide the order of areas that did not change
+        noise = np.isclose(after_, before_, rtol=1e-9, atol=1e-9)
+        table[f"change_{col}"] = (after_ - before_).mask(noise, 0.0)
     for col in (DESERT, DROUGHT):
         for s in ("_before", "_after"):
             table[col + s] = table[col + s].astype("boolean")
