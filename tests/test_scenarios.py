@@ -185,6 +185,29 @@ def test_float_noise_between_two_computations_is_no_change_and_leaves_the_order_
     assert set(table["status_change"]) <= {"", "still a desert", "still a drought"}
 
 
+def test_another_snapshot_is_harmonised_as_the_inputs_were_for_the_trend_and_for_notebooks():
+    from dataclasses import replace
+
+    from coverage_gaps import trend
+    from coverage_gaps.scenarios import harmonised_to
+
+    world = _world()
+    pop21 = _loaded(world.demand["population"].table.rename(columns={"population": "pop21"}))
+    lookup = pd.DataFrame({"old_code": ["Z1"], "new_code": ["A"]})  # stands in for the profile's code lookup
+    inputs = replace(world, demand={"asylum_support": world.demand["asylum_support"], "pop21": pop21},
+                     weight_name="pop21", code_changes=lookup)
+    options = harmonised_to(inputs)
+    assert options["area_codes"] == {"A", "B", "C", "D"} and options["changes"] is lookup
+    assert options["weight_label"] == "pop21" and options["weights"].to_dict() == {
+        "A": 1e5, "B": 2e5, "C": 1e5, "D": 5e4}
+    layer = {"name": "asylum_support", "format": "asy_d11", "path": "x.csv", "date": "latest",
+             "support_types": ["Section 95"]}
+    quarters = trend._options(inputs, layer)  # the trend's earlier quarters: the same, the layer's own keys too
+    assert quarters.pop("support_types") == ["Section 95"] and "area_codes" not in quarters
+    assert quarters["changes"] is lookup and quarters["weight_label"] == "pop21"
+    assert "weights" not in harmonised_to(replace(inputs, weight_name=None))  # no layer named "population"
+
+
 # --- greedy, brute force and the exact optimum on hand-made matrices -------------
 
 def test_greedy_on_a_hand_made_unmet_matrix_equals_brute_force():

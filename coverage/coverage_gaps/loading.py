@@ -25,7 +25,7 @@ from .config import Profile
 from .inputs import COMMON_KEYS, KINDS, LoadContext
 from .notes import attach_notes, collect_warnings
 from .result import Source
-from .schema import AREA_CODE, CRS_BNG, REJECT_COLUMNS
+from .schema import AREA_CODE, CRS_BNG, POPULATION, REJECT_COLUMNS
 from .sources import describe_source
 
 __all__ = ["Inputs", "load_inputs", "generated_on"]
@@ -51,6 +51,28 @@ class Inputs:
     #: The boundary code changes the demand was harmonised with (built-in plus the profile's code lookup), so
     #: another snapshot of the same demand (the trend's quarters) is loaded the same way without re-reading them.
     code_changes: object = None
+    #: The demand layer whose figures split a successor's people over its predecessors (``[analysis]
+    #: population``); a layer named ``population`` when None.
+    weight_name: str | None = None
+
+    def harmonising(self) -> dict:
+        """Loader options that load another snapshot of the demand the way this one was loaded.
+
+        ``area_codes`` (the boundaries in use), ``weights`` and
+        ``weight_label`` (the population layer, when loaded) and ``changes``
+        (the code changes, when the profile added a code lookup).  The
+        trend's quarters and :func:`coverage_gaps.scenarios.harmonised_to` both
+        use them, so every quarter is harmonised as the date used was.
+        """
+        options: dict = {"area_codes": set(self.areas.table[AREA_CODE])}
+        name = self.weight_name or POPULATION
+        layer = self.demand.get(name)
+        if layer is not None and name in layer.table.columns:
+            options["weights"] = layer.table.set_index(AREA_CODE)[name]
+            options["weight_label"] = name
+        if self.code_changes is not None:
+            options["changes"] = self.code_changes
+        return options
 
     @property
     def loaded(self) -> dict[str, Loaded]:
@@ -175,7 +197,8 @@ def _load_inputs(profile: Profile) -> Inputs:
     lookups.update(geocoder.inputs() if geocoder is not None else {})
     sub_options = {k: spec["subareas"][k] for k in ("parent_column", "weight_column") if k in spec.get("subareas", {})}
     return Inputs(areas=areas, demand=demand, providers=providers, subareas=subareas, sources=sources,
-                  subarea_options=sub_options, lookups=lookups, coverage=coverage, code_changes=changes)
+                  subarea_options=sub_options, lookups=lookups, coverage=coverage, code_changes=changes,
+                  weight_name=profile.analysis.population or None)
 
 
 def _load_demand(profile: Profile, codes: set, note) -> tuple[dict[str, Loaded], object]:

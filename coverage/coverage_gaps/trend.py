@@ -76,16 +76,10 @@ def _layer(profile, name: str) -> dict | None:
     return None
 
 
-def _options(profile, inputs, layer: dict) -> dict:
-    """The loader options the analysis used for this layer (support types, weights, code changes)."""
+def _options(inputs, layer: dict) -> dict:
+    """The loader options the analysis used for this layer: its own keys, then the inputs' harmonising."""
     options = {k: v for k, v in layer.items() if k not in ("name", "format", "path", "date")}
-    weight_name = profile.analysis.population
-    weights = inputs.demand.get(weight_name) if weight_name else None
-    if weights is not None and weight_name in weights.table.columns:
-        options["weights"] = weights.table.set_index(AREA_CODE)[weight_name]
-        options["weight_label"] = weight_name
-    if inputs.code_changes is not None:  # as loaded for the date used: the profile's code lookup is not read again
-        options["changes"] = inputs.code_changes
+    options.update({k: v for k, v in inputs.harmonising().items() if k != "area_codes"})  # codes given apart
     return options
 
 
@@ -163,7 +157,7 @@ def with_trend(result: Result, profile, inputs, *, quarters: int = TREND_QUARTER
     if used is None or quarters < 2:
         return replace(result, trend=_empty())
     codes = list(inputs.areas.table[AREA_CODE].astype(str))
-    options = _options(profile, inputs, layer)
+    options = _options(inputs, layer)
 
     collected: list[str] = []
 

@@ -19,7 +19,7 @@ import geopandas as gpd
 from .._validate import Loaded
 from ..errors import InvalidValueError, describe
 from ..result import Result
-from ..schema import AREA_CODE, CRS_BNG, POPULATION
+from ..schema import AREA_CODE, CRS_BNG
 from ..trend import demand_series  # noqa: F401 (scenarios.demand_series: the trend tabulates loaded quarters too)
 from .whatif import Scenario, compare
 
@@ -59,19 +59,17 @@ def with_demand(inputs, name: str, demand: Loaded):
 
 
 def harmonised_to(inputs) -> dict:
-    """Options that load another snapshot of demand against these inputs' boundaries.
+    """Options that load another snapshot of demand against these inputs' boundaries, as the inputs' was loaded.
 
-    ``area_codes`` (the boundaries in use) and, when the inputs hold a
-    ``population`` layer, ``weights`` (a new council's people are split over
-    its old districts by population): pass them to
+    ``area_codes`` (the boundaries in use), ``weights`` and ``weight_label``
+    (the population layer the profile names: a new council's people are split
+    over its old districts by population) and ``changes`` (the built-in code
+    changes plus the profile's code lookup): pass them to
     :func:`coverage_gaps.io.load_asy_d11` or :func:`coverage_gaps.io.load_asy_d11_quarters`,
-    then swap the snapshot in with :func:`with_demand`.
+    then swap the snapshot in with :func:`with_demand`.  The same options as
+    :meth:`coverage_gaps.pipeline.Inputs.harmonising`.
     """
-    options = {"area_codes": set(inputs.areas.table[AREA_CODE])}
-    population = inputs.demand.get(POPULATION)
-    if population is not None and POPULATION in population.table.columns:
-        options["weights"] = population.table.set_index(AREA_CODE)[POPULATION]
-    return options
+    return inputs.harmonising()
 
 
 def change_layer(before: Result | Scenario, after: Result | None = None) -> gpd.GeoDataFrame:
