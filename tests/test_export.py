@@ -60,6 +60,20 @@ def test_target_table_has_contract_columns_and_candidates():
     assert table.loc[0, "candidates"] == "@mention"
 
 
+def test_a_region_no_ranked_area_has_is_refused_not_an_empty_list():
+    import pytest
+
+    from coverage_gaps.errors import InvalidValueError
+
+    result = _result()
+    result.areas["region_code"] = ["R1", "R2"]
+    assert target_table(result, region="R2")["area_code"].tolist() == ["B"]
+    with pytest.raises(InvalidValueError, match=r"column 'region': no ranked area is in this region \(got 'R9'; "
+                                                r"expected one of R1, R2\)\. Fix: use one of those codes, or leave "
+                                                r"region out"):
+        target_table(result, region="R9")
+
+
 def test_exports_neutralise_cells_and_are_byte_identical(tmp_path):
     first = write_exports(_result(), tmp_path / "a")
     second = write_exports(_result(), tmp_path / "b")

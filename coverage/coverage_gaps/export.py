@@ -18,6 +18,7 @@ import pandas as pd
 
 from ._gap import gap_categories
 from .columns import column, definitions, oisc_words
+from .errors import InvalidValueError, describe
 from .publish import neutralise, neutralise_frame as _neutralise_frame, public_providers, public_result
 from .gaps import no_candidates_text, partner_list_supplied, shortfall
 from .schema import AREA_CODE, AREA_NAME, CRS_BNG, DESERT, DROUGHT, GAP, TARGET_COLUMNS
@@ -26,6 +27,7 @@ from .summary import data_warnings
 __all__ = [
     "neutralise",
     "target_table",
+    "check_region",
     "public_providers",
     "write_csv",
     "write_xlsx",
@@ -65,10 +67,12 @@ def target_table(result, *, top: int | None = None, region: str | None = None) -
     top
         Keep the first ``top`` ranks only.
     region
-        Keep areas whose ``region_code`` equals this code.
+        Keep areas whose ``region_code`` equals this code; a code no ranked
+        area has is refused (:func:`check_region`), never an empty list.
     """
     table = result.targets
     if region:
+        check_region(result, region)
         table = table[table.get("region_code", pd.Series("", index=table.index)) == region]
     table = table[table["rank"].notna()]
     if top:
@@ -83,6 +87,19 @@ def target_table(result, *, top: int | None = None, region: str | None = None) -
     if getattr(result, "synthetic", False):
         table["data_note"] = SYNTHETIC_NOTE
     return table
+
+
+def check_region(result, region: str, *, column: str = "region") -> None:
+    """Refuse a region code that no ranked area has, naming the regions that do (``column``: the option's name)."""
+    table = result.targets
+    codes = table.loc[table["rank"].notna(), "region_code"] if "region_code" in table else None
+    known = sorted({str(c) for c in codes.dropna()}) if codes is not None else []
+    if region not in known:
+        raise InvalidValueError(describe(
+            "no ranked area is in this region", column=column, value=region,
+            expected="one of " + ", ".join(known) if known else "a profile that gives areas a region code",
+            fix=f"use one of those codes, or leave {column} out" if known
+                else f"add an [inputs.region_lookup] to the profile, or leave {column} out"))
 
 
 def measure_columns(result) -> dict[str, str]:

@@ -140,19 +140,6 @@ def _print_headline(figures: dict) -> None:
         print(terminal_text(f"  {text}: {fig['definition']}"))
 
 
-def _known_region(result, region: str) -> None:
-    """Refuse a ``--region`` that no ranked area has, naming the regions that do."""
-    table = result.targets
-    codes = table.loc[table["rank"].notna(), "region_code"] if "region_code" in table else None
-    known = sorted({str(c) for c in codes.dropna()}) if codes is not None else []
-    if region not in known:
-        raise InvalidValueError(describe(
-            "no ranked area is in this region", column="--region", value=region,
-            expected="one of " + ", ".join(known) if known else "a profile that gives areas a region code",
-            fix="use one of those codes, or leave --region out" if known
-                else "add an [inputs.region_lookup] to the profile, or leave --region out"))
-
-
 def _target_format(args) -> str:
     """The format to write: ``--format``, or with ``-o`` and the default ``table`` the file's suffix."""
     if args.format == "xlsx" and not args.output:
@@ -169,13 +156,13 @@ def _target_format(args) -> str:
 
 
 def _targets(args) -> int:
-    from ..export import target_table, write_csv, write_xlsx
+    from ..export import check_region, target_table, write_csv, write_xlsx
 
     fmt = _target_format(args)
     path = check_file(args.output, example=f"targets.{fmt}") if args.output else None
     result = load_result(args)
     if args.region:
-        _known_region(result, args.region)
+        check_region(result, args.region, column="--region")
     table = target_table(result, top=args.top or result.settings.top, region=args.region)
     if path is None:
         if fmt == "table":
