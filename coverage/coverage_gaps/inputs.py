@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ._rules import Setting, _columns, _texts
+from . import schema
 from .errors import describe
 
 __all__ = ["InputKind", "LoadContext", "KINDS", "LIST_SECTIONS", "load", "register", "unregister", "kinds_in",
@@ -47,9 +48,8 @@ _LOCATION_HINTS = {"postcode", "latitude", "lat", "longitude", "lon", "easting",
 #: File endings read as area boundaries (vector GIS files), never as tables.
 GEO_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".parquet", ".geoparquet", ".fgb", ".zip")
 
-#: Territories a provider file can cover (measures.benchmark.TERRITORIES).
-TERRITORIES = ("United Kingdom", "Great Britain", "England and Wales", "England", "Wales", "Scotland",
-               "Northern Ireland")
+#: Territories a provider file can cover, by name (:data:`coverage_gaps.schema.TERRITORIES`).
+TERRITORIES = tuple(schema.TERRITORIES)
 
 #: Sections that hold an array of tables, each naming its kind in ``format``.
 LIST_SECTIONS = ("demand", "providers")

@@ -11,6 +11,18 @@ CRS_BNG = "EPSG:27700"
 #: WGS84 longitude/latitude, for display.
 CRS_WGS84 = "EPSG:4326"
 
+#: Territories a provider file can cover or a benchmark can average over, by name, as the first letters of their
+#: ONS area codes (``E06000021`` is in England).
+TERRITORIES = {
+    "United Kingdom": "ENSW",
+    "Great Britain": "ESW",
+    "England and Wales": "EW",
+    "England": "E",
+    "Wales": "W",
+    "Scotland": "S",
+    "Northern Ireland": "N",
+}
+
 # --- Areas -----------------------------------------------------------------
 AREA_CODE = "area_code"
 AREA_NAME = "area_name"

@@ -32,22 +32,12 @@ import pandas as pd
 
 from .._validate import require_columns
 from ..errors import InvalidValueError, describe
-from ..schema import ACCESS, COVERAGE_SHARE, DEMAND, IN_COVERAGE, NEAREST_KM
+from ..schema import ACCESS, COVERAGE_SHARE, DEMAND, IN_COVERAGE, NEAREST_KM, TERRITORIES
 from ..settings import DEFAULTS
 
 __all__ = ["benchmark_access", "unmet_demand", "flags", "TERRITORIES", "coverage_countries",
            "in_coverage"]
 
-#: Territories by name, as the first letters of their ONS area codes.
-TERRITORIES = {
-    "United Kingdom": "ENSW",
-    "Great Britain": "ESW",
-    "England and Wales": "EW",
-    "England": "E",
-    "Wales": "W",
-    "Scotland": "S",
-    "Northern Ireland": "N",
-}
 _COUNTRY = {"E": "England", "W": "Wales", "S": "Scotland", "N": "Northern Ireland"}
 
 
