@@ -66,10 +66,9 @@ class Inputs:
         """
         options: dict = {"area_codes": set(self.areas.table[AREA_CODE])}
         name = self.weight_name or POPULATION
-        layer = self.demand.get(name)
-        if layer is not None and name in layer.table.columns:
-            options["weights"] = layer.table.set_index(AREA_CODE)[name]
-            options["weight_label"] = name
+        weights = _weights(self.demand.get(name), name)
+        if weights is not None:
+            options.update(weights=weights, weight_label=name)
         if self.code_changes is not None:
             options["changes"] = self.code_changes
         return options
@@ -96,6 +95,13 @@ class Inputs:
         if not frames:
             return gpd.GeoDataFrame({c: [] for c in ("provider_id", "name")}, geometry=[], crs=CRS_BNG)
         return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=CRS_BNG)
+
+
+def _weights(layer: Loaded | None, name: str) -> pd.Series | None:
+    """A population layer's figures by area code, which split a successor's people over its predecessors."""
+    if layer is None or name not in layer.table.columns:
+        return None
+    return layer.table.set_index(AREA_CODE)[name]
 
 
 def generated_on(profile: Profile | None = None) -> str:
@@ -223,8 +229,8 @@ def _load_demand(profile: Profile, codes: set, note) -> tuple[dict[str, Loaded],
         context = LoadContext(area_codes=codes, name=d["name"], weights=weights, changes=changes,
                               weight_label=weight_name or "population", today=generated_on(profile))
         one = input_kinds.load(d["format"], d["path"], context, **{k: v for k, v in d.items() if k not in common})
-        if d["name"] == weight_name and d["name"] in one.table.columns:
-            weights = one.table.set_index(AREA_CODE)[d["name"]]
+        if d["name"] == weight_name:
+            weights = _weights(one, weight_name)
         loaded[i] = one
     demand: dict[str, Loaded] = {}
     for i, d in enumerate(layers):

@@ -11,8 +11,9 @@ weights, code lookup), and keeps the study areas in ``Result.trend``.
 :func:`region_change` compares the need in the study areas now with four
 quarters earlier, or says in words why it cannot.
 
-Loading a quarter reads the Asy_D11 file again (about 0.7 s for the national
-file), so only :data:`TREND_QUARTERS` quarters are loaded, not the whole file.
+The earlier quarters are loaded together (:func:`coverage_gaps.io.load_asy_d11_quarters`
+reads and dates the file once), each validated as a one-quarter load would be;
+only :data:`TREND_QUARTERS` quarters are loaded, not the whole file.
 """
 
 from __future__ import annotations
